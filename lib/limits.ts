@@ -1,0 +1,42 @@
+/**
+ * Service limits, each with the number AWS documents. Code batches and pages at these sizes so that
+ * every job makes the fewest calls.
+ */
+
+/** DescribeRepositories `maxResults` (1-1000). */
+export const MAX_DESCRIBE_REPOSITORIES_PAGE = 1000;
+/** DescribeRepositories `repositoryNames` per call (1-100). */
+export const MAX_DESCRIBE_REPOSITORIES_NAMES = 100;
+/** DescribeImages `maxResults` (1-1000). */
+export const MAX_DESCRIBE_IMAGES_PAGE = 1000;
+/** DescribeImages `imageIds` per call (1-100). */
+export const MAX_DESCRIBE_IMAGES_IDS = 100;
+/** DescribeImageScanFindings `maxResults` (1-1000). */
+export const MAX_SCAN_FINDINGS_PAGE = 1000;
+/** BatchGetImage `imageIds` per call (1-100). */
+export const MAX_BATCH_GET_IMAGE = 100;
+/** BatchDeleteImage `imageIds` per call (1-100). */
+export const MAX_BATCH_DELETE_IMAGE = 100;
+/** Replication configuration: rules per registry. */
+export const MAX_REPLICATION_RULES = 10;
+/** Replication configuration: destinations across all rules. */
+export const MAX_REPLICATION_DESTINATIONS = 25;
+/** Replication configuration: repository filters per rule. */
+export const MAX_REPLICATION_FILTERS_PER_RULE = 100;
+/** Tag mutability exclusion filters per repository. */
+export const MAX_TAG_MUTABILITY_EXCLUSIONS = 5;
+
+/** PutEvents entries per call (1-10). */
+export const MAX_PUT_EVENTS_ENTRIES = 10;
+/** PutEvents total request size, and so the largest single entry (256 KiB). */
+export const MAX_PUT_EVENTS_BYTES = 256 * 1024;
+
+/** SQS SendMessageBatch / DeleteMessageBatch entries per call (1-10). */
+export const MAX_SQS_BATCH_ENTRIES = 10;
+/** SQS message body (256 KiB). */
+export const MAX_SQS_MESSAGE_BYTES = 256 * 1024;
+
+/** Default bound on per-repository work in flight, kept well under ECR's management API rates. */
+export const DEFAULT_REPOSITORY_CONCURRENCY = 8;
+/** SDK attempts per call (first try + retries) under the adaptive retry mode. */
+export const DEFAULT_MAX_ATTEMPTS = 8;
