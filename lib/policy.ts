@@ -1,0 +1,240 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { PolicyError } from './errors';
+import { checkGlob } from './glob';
+import {
+  MAX_REPLICATION_DESTINATIONS,
+  MAX_REPLICATION_FILTERS_PER_RULE,
+  MAX_REPLICATION_RULES,
+  MAX_TAG_MUTABILITY_EXCLUSIONS,
+} from './limits';
+
+/** Scan severities from the most to the least severe, as ECR names them. */
+export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'] as const;
+export const SeveritySchema = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+/** Every tag mutability mode of the current ECR model. */
+export const TAG_MUTABILITY_MODES = ['IMMUTABLE', 'MUTABLE', 'IMMUTABLE_WITH_EXCLUSION', 'MUTABLE_WITH_EXCLUSION'] as const;
+
+const globPattern = z
+  .string()
+  .min(1, 'must not be empty')
+  .superRefine((pattern, ctx) => {
+    const problem = checkGlob(pattern);
+    if (problem) ctx.addIssue({ code: 'custom', message: `not a valid glob pattern: ${problem}` });
+  });
+
+const RepositoriesSchema = z.strictObject({
+  /** Glob patterns on repository names; `*` stays within a path segment, `**` crosses `/`. */
+  include: z.array(globPattern).min(1, 'must list at least one pattern (use "**" for all)').default(['**']),
+  exclude: z.array(globPattern).default([]),
+  /** Repository resource tag whose value `true` opts a repository out of every job. */
+  skipTag: z.string().min(1).max(128).default('ecr-keeper:skip'),
+});
+
+const TagMutabilitySchema = z
+  .strictObject({
+    mode: z.enum(TAG_MUTABILITY_MODES).default('IMMUTABLE'),
+    /** Wildcard tag filters (ECR `WILDCARD` exclusion filters); only with the `*_WITH_EXCLUSION` modes. */
+    exclusions: z
+      .array(z.string().regex(/^[0-9a-zA-Z._*-]{1,128}$/, 'must be 1-128 of [0-9a-zA-Z._*-] (an ECR wildcard filter)'))
+      .max(MAX_TAG_MUTABILITY_EXCLUSIONS, `ECR allows at most ${MAX_TAG_MUTABILITY_EXCLUSIONS} exclusion filters`)
+      .default([]),
+  })
+  .superRefine((value, ctx) => {
+    const withExclusion = value.mode.endsWith('_WITH_EXCLUSION');
+    if (withExclusion && value.exclusions.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['exclusions'], message: `mode ${value.mode} needs at least one exclusion filter` });
+    }
+    if (!withExclusion && value.exclusions.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exclusions'],
+        message: `exclusions only apply to the *_WITH_EXCLUSION modes, not ${value.mode}`,
+      });
+    }
+  });
+
+const ScanSchema = z.strictObject({
+  /** The least severe finding that fails an image. */
+  failOn: SeveritySchema.default('HIGH'),
+  /** How long the push handler waits on a scan before answering "pending" (also bounded by the Lambda's time). */
+  waitSeconds: z.int().min(0).max(900).default(600),
+  /** Vulnerability ids (CVE-..., GHSA-..., ALAS...) that never fail an image. */
+  ignore: z.array(z.string().min(3).max(128)).default([]),
+  /** Findings listed in a verdict (the counts always cover all of them). */
+  topFindings: z.int().min(0).max(100).default(10),
+});
+
+const ReplicationRuleSchema = z.strictObject({
+  destinations: z
+    .array(
+      z.strictObject({
+        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1'),
+        registryId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+      }),
+    )
+    .min(1, 'a rule needs at least one destination'),
+  repositoryFilters: z
+    .array(
+      z.strictObject({
+        filter: z.string().regex(/^[a-z0-9][a-z0-9._\/-]*$/, 'must be a repository name prefix (lower case)').max(256),
+        filterType: z.literal('PREFIX_MATCH', { error: 'ECR supports only PREFIX_MATCH filters' }).default('PREFIX_MATCH'),
+      }),
+    )
+    .max(MAX_REPLICATION_FILTERS_PER_RULE, `ECR allows at most ${MAX_REPLICATION_FILTERS_PER_RULE} filters per rule`)
+    .default([]),
+});
+
+const ReplicationSchema = z
+  .strictObject({
+    /** `merge`: make sure the policy's rules exist and keep others; `replace`: exactly the policy's rules. */
+    mode: z.enum(['merge', 'replace']).default('merge'),
+    rules: z.array(ReplicationRuleSchema).max(MAX_REPLICATION_RULES, `ECR allows at most ${MAX_REPLICATION_RULES} rules`).default([]),
+  })
+  .superRefine((value, ctx) => {
+    const destinations = value.rules.reduce((n, r) => n + r.destinations.length, 0);
+    if (destinations > MAX_REPLICATION_DESTINATIONS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rules'],
+        message: `ECR allows at most ${MAX_REPLICATION_DESTINATIONS} destinations across all rules, the policy has ${destinations}`,
+      });
+    }
+  });
+
+const CleanupSchema = z.strictObject({
+  /** Untagged images younger than this are kept. */
+  untaggedOlderThanDays: z.number().min(0).max(36500).default(7),
+  /** Keep an untagged image ECR saw pulled within this many days (`lastRecordedPullTime`); null: ignore pulls. */
+  keepPulledWithinDays: z.number().min(0).max(36500).nullable().default(null),
+  /** Deletions per run, across all repositories. */
+  maxDeletesPerRun: z.int().min(0).default(10000),
+  /** What the scheduled Lambda does: `dry-run` plans and reports only, `delete` deletes. The CLI needs --apply. */
+  mode: z.enum(['dry-run', 'delete']).default('dry-run'),
+});
+
+const EnforceSchema = z.strictObject({
+  /** What the scheduled and drift Lambdas do: `apply` writes, `dry-run` plans and reports only. The CLI needs --apply. */
+  mode: z.enum(['apply', 'dry-run']).default('apply'),
+});
+
+const EventsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  busName: z.string().min(1).max(1600).default('default'),
+  source: z
+    .string()
+    .min(1)
+    .max(256)
+    .refine((s) => !s.startsWith('aws.'), 'must not start with "aws." (reserved for AWS services)')
+    .default('ecr-keeper'),
+});
+
+const RuntimeSchema = z.strictObject({
+  /** Repositories worked on at once within one run; bounds ECR API rates. */
+  concurrency: z.int().min(1).max(64).default(8),
+});
+
+/** The whole policy. Every key is optional; the defaults make a safe, useful policy. */
+export const PolicySchema = z.strictObject({
+  repositories: RepositoriesSchema.default(() => RepositoriesSchema.parse({})),
+  tagMutability: TagMutabilitySchema.default(() => TagMutabilitySchema.parse({})),
+  scanOnPush: z.boolean().default(true),
+  scan: ScanSchema.default(() => ScanSchema.parse({})),
+  replication: ReplicationSchema.default(() => ReplicationSchema.parse({})),
+  cleanup: CleanupSchema.default(() => CleanupSchema.parse({})),
+  enforce: EnforceSchema.default(() => EnforceSchema.parse({})),
+  events: EventsSchema.default(() => EventsSchema.parse({})),
+  runtime: RuntimeSchema.default(() => RuntimeSchema.parse({})),
+});
+
+/** The validated policy, defaults filled in. */
+export type Policy = z.infer<typeof PolicySchema>;
+/** The policy as written in a file (every key optional). */
+export type PolicyInput = z.input<typeof PolicySchema>;
+export type ReplicationRulePolicy = Policy['replication']['rules'][number];
+
+/** Renders zod issues as `path: problem` lines, the path spelled as in the policy file. */
+export function formatIssues(error: z.ZodError, root = ''): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path
+      .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+      .join('');
+    const where = [root, path].filter(Boolean).join(root && path && !path.startsWith('[') ? '.' : '');
+    return `${where || '(root)'}: ${issue.message}`;
+  });
+}
+
+/**
+ * Validates a policy object, filling in defaults. Throws a {@link PolicyError} that names every bad field.
+ *
+ * @example
+ * const policy = parsePolicy({ cleanup: { untaggedOlderThanDays: 14 } });
+ */
+export function parsePolicy(input: unknown, origin = 'policy'): Policy {
+  const result = PolicySchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const issues = formatIssues(result.error);
+  throw new PolicyError(`invalid ${origin}:\n  ${issues.join('\n  ')}`, issues);
+}
+
+/** The default policy (no file): what `parsePolicy({})` gives. */
+export function defaultPolicy(): Policy {
+  return parsePolicy({});
+}
+
+/** Parses policy text: JSON when `format` says so or it looks like JSON, YAML otherwise. */
+export function parsePolicyText(text: string, origin = 'policy', format?: 'json' | 'yaml'): Policy {
+  const kind = format ?? (/^\s*[{[]/.test(text) ? 'json' : 'yaml');
+  let data: unknown;
+  try {
+    data = kind === 'json' ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new PolicyError(`${origin} is not valid ${kind.toUpperCase()}: ${(err as Error).message}`, [], { cause: err });
+  }
+  if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
+    throw new PolicyError(`${origin} must be a mapping of keys (an object), not ${Array.isArray(data) ? 'a list' : typeof data}`);
+  }
+  return parsePolicy(data, origin);
+}
+
+/**
+ * Loads a policy file (`.json`, `.yaml` or `.yml`). Synchronous: it runs once, at start-up.
+ *
+ * @example
+ * const policy = loadPolicyFile('policy/default.yaml');
+ */
+export function loadPolicyFile(path: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new PolicyError(
+      code === 'ENOENT' ? `policy file ${path} does not exist` : `cannot read policy file ${path}: ${(err as Error).message}`,
+      [],
+      { cause: err },
+    );
+  }
+  const ext = extname(path).toLowerCase();
+  const format = ext === '.json' ? 'json' : ext === '.yaml' || ext === '.yml' ? 'yaml' : undefined;
+  return parsePolicyText(text, `policy file ${path}`, format);
+}
+
+/** The environment variables a Lambda (or the CLI, without --policy) reads its policy from. */
+export const POLICY_ENV = { inline: 'ECR_KEEPER_POLICY', file: 'ECR_KEEPER_POLICY_FILE' } as const;
+
+/**
+ * Loads the policy from the environment: `ECR_KEEPER_POLICY` (the policy itself, JSON or YAML),
+ * else `ECR_KEEPER_POLICY_FILE` (a path), else the defaults.
+ */
+export function loadPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): Policy {
+  const inline = env[POLICY_ENV.inline];
+  if (inline !== undefined && inline.trim() !== '') return parsePolicyText(inline, `policy in $${POLICY_ENV.inline}`);
+  const file = env[POLICY_ENV.file];
+  if (file !== undefined && file.trim() !== '') return loadPolicyFile(file);
+  return defaultPolicy();
+}
