@@ -1,0 +1,10 @@
+import type { CliIo } from '../context';
+import { auditCommand } from './audit';
+
+/** A CLI command: arguments after its name in, exit code out. */
+export type Command = (args: string[], io: CliIo) => Promise<number>;
+
+/** Every command, with a one-line description for `ecr-keeper --help`. */
+export const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  audit: { run: auditCommand, summary: 'read-only report of repositories and registry against the policy' },
+};

@@ -1,0 +1,118 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { AwsClients } from '../lib/aws/clients';
+import { createClients } from '../lib/aws/clients';
+import { UsageError } from '../lib/errors';
+import { streamLog, type Log } from '../lib/log';
+import { loadPolicyFile, loadPolicyFromEnv, type Policy } from '../lib/policy';
+import { OUTPUT_FORMATS, type OutputFormat } from '../lib/report/table';
+
+/** Exit codes of the CLI. */
+export const EXIT = {
+  OK: 0,
+  /** An AWS or internal failure, or repositories that could not be processed. */
+  FAILURE: 1,
+  /** Bad usage, bad policy, unknown repository or image: the user's to fix. */
+  USAGE: 2,
+  /** `audit --check` found something out of policy. */
+  OUT_OF_POLICY: 3,
+  /** `scan` gave a verdict that fails the policy. */
+  VERDICT_FAILED: 4,
+} as const;
+
+/** Where the CLI reads and writes; tests pass their own. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  /** Pre-built clients (tests); otherwise built once from the environment and `--region`. */
+  clients?: AwsClients;
+}
+
+/** Options every command takes. */
+export const COMMON_OPTIONS = {
+  policy: { type: 'string' },
+  format: { type: 'string' },
+  region: { type: 'string' },
+  repository: { type: 'string', multiple: true },
+  concurrency: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const COMMON_HELP = `Common options:
+  --policy FILE        policy file (.json, .yaml); default: $ECR_KEEPER_POLICY, $ECR_KEEPER_POLICY_FILE, built-in defaults
+  --format FORMAT      table | json | markdown (default: table on a terminal, json otherwise)
+  --region REGION      AWS region (default: from the environment / profile)
+  --repository NAME    only this repository (repeatable); the policy's include/exclude still apply
+  --concurrency N      repositories worked on at once (default: the policy's runtime.concurrency)
+  -v, --verbose        log progress and AWS details to stderr
+  -h, --help           this help`;
+
+/** Parses a command's arguments, turning parse errors into a {@link UsageError}. */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: O,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** The parsed common options, resolved: policy loaded, clients built, format chosen. */
+export interface CommandContext {
+  io: CliIo;
+  policy: Policy;
+  clients: AwsClients;
+  format: OutputFormat;
+  names?: string[];
+  concurrency?: number;
+  log: Log;
+}
+
+/** Builds what every command needs from its common options. */
+export async function commandContext(
+  io: CliIo,
+  values: { policy?: string; format?: string; region?: string; repository?: string[]; concurrency?: string; verbose?: boolean },
+): Promise<CommandContext> {
+  const format = (values.format ?? (io.stdout.isTTY ? 'table' : 'json')) as OutputFormat;
+  if (!OUTPUT_FORMATS.includes(format)) {
+    throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not "${values.format}"`);
+  }
+  let concurrency: number | undefined;
+  if (values.concurrency !== undefined) {
+    concurrency = Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+      throw new UsageError(`--concurrency must be a whole number from 1 to 64, not "${values.concurrency}"`);
+    }
+  }
+  const policy = values.policy ? loadPolicyFile(values.policy) : loadPolicyFromEnv(io.env);
+  const clients = io.clients ?? createClients(values.region ? { region: values.region } : {});
+  return {
+    io,
+    policy,
+    clients,
+    format,
+    ...(values.repository?.length ? { names: values.repository } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    log: streamLog(io.stderr, { verbose: values.verbose === true }),
+  };
+}
+
+/** A progress line on stderr, redrawn in place; only on a terminal. */
+export function progress(io: CliIo, enabled: boolean): { update(text: string): void; done(): void } {
+  const on = enabled && io.stderr.isTTY === true;
+  let shown = false;
+  return {
+    update(text) {
+      if (!on) return;
+      io.stderr.write(`\r\x1b[2K${text}`);
+      shown = true;
+    },
+    done() {
+      if (on && shown) io.stderr.write('\r\x1b[2K');
+    },
+  };
+}

@@ -1,0 +1,243 @@
+import {
+  GetLifecyclePolicyCommand,
+  GetRepositoryPolicyCommand,
+  type ECRClient,
+  type ImageDetail,
+} from '@aws-sdk/client-ecr';
+import type { Deadline } from '../deadline';
+import { planRepositorySettings, planReplication, scanOnPushState, tagMutabilityOf } from '../enforce/plan';
+import { isAwsError } from '../errors';
+import type { Log } from '../log';
+import { silentLog } from '../log';
+import type { Policy } from '../policy';
+import { readRegistry, type RegistryState } from '../aws/registry';
+import { isTagged, mapRepositories, walkImages, type WalkedRepository } from '../walker';
+import { analyseRepositoryPolicy } from './repository-policy';
+import type { AuditReport, ImageTally, LastScan, RepositoryAudit } from './types';
+
+/** What {@link runAudit} needs. */
+export interface AuditDeps {
+  ecr: ECRClient;
+  now?: () => Date;
+  log?: Log;
+}
+
+/** Options of {@link runAudit}. */
+export interface AuditOptions {
+  /** Only these repositories (still subject to the policy's include/exclude). */
+  names?: readonly string[];
+  cursor?: string;
+  deadline?: Deadline;
+  /** Repositories audited at once; the policy's `runtime.concurrency` by default. */
+  concurrency?: number;
+  /** Called after each repository, for a progress indicator. */
+  onProgress?: (done: number, repositoryName: string) => void;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Untagged images a cleanup would delete now. Replaced by the cleanup plan once it lands. */
+export type ReclaimableEstimator = (untagged: readonly ImageDetail[], policy: Policy, now: Date) => ImageTally;
+
+/** The age rule of the cleanup policy alone: untagged, older than the threshold, not pulled recently. */
+export const estimateReclaimableByAge: ReclaimableEstimator = (untagged, policy, now) => {
+  const oldest = now.getTime() - policy.cleanup.untaggedOlderThanDays * DAY_MS;
+  const pulledAfter =
+    policy.cleanup.keepPulledWithinDays === null ? undefined : now.getTime() - policy.cleanup.keepPulledWithinDays * DAY_MS;
+  const tally = { count: 0, bytes: 0 };
+  for (const image of untagged) {
+    const pushed = image.imagePushedAt?.getTime() ?? now.getTime();
+    if (pushed > oldest) continue;
+    const pulled = image.lastRecordedPullTime?.getTime();
+    if (pulledAfter !== undefined && pulled !== undefined && pulled > pulledAfter) continue;
+    tally.count++;
+    tally.bytes += image.imageSizeInBytes ?? 0;
+  }
+  return tally;
+};
+
+function add(tally: ImageTally, image: ImageDetail): void {
+  tally.count++;
+  tally.bytes += image.imageSizeInBytes ?? 0;
+}
+
+function toLastScan(image: ImageDetail): LastScan {
+  const counts = image.imageScanFindingsSummary?.findingSeverityCounts ?? {};
+  return {
+    imageDigest: image.imageDigest ?? '',
+    imageTags: image.imageTags ?? [],
+    ...(image.imagePushedAt ? { pushedAt: image.imagePushedAt.toISOString() } : {}),
+    ...(image.imageScanStatus?.status ? { status: image.imageScanStatus.status } : {}),
+    ...(image.imageScanFindingsSummary?.imageScanCompletedAt
+      ? { completedAt: image.imageScanFindingsSummary.imageScanCompletedAt.toISOString() }
+      : {}),
+    findingSeverityCounts: Object.fromEntries(Object.entries(counts).filter(([, n]) => typeof n === 'number')) as Record<string, number>,
+  };
+}
+
+async function readLifecyclePolicy(ecr: ECRClient, repo: WalkedRepository): Promise<boolean> {
+  try {
+    await ecr.send(new GetLifecyclePolicyCommand({ repositoryName: repo.name, registryId: repo.registryId || undefined }));
+    return true;
+  } catch (err) {
+    if (isAwsError(err, 'LifecyclePolicyNotFoundException')) return false;
+    throw err;
+  }
+}
+
+async function readRepositoryPolicy(ecr: ECRClient, repo: WalkedRepository): Promise<string | undefined> {
+  try {
+    const out = await ecr.send(new GetRepositoryPolicyCommand({ repositoryName: repo.name, registryId: repo.registryId || undefined }));
+    return out.policyText;
+  } catch (err) {
+    if (isAwsError(err, 'RepositoryPolicyNotFoundException')) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Audits one repository: settings against the policy, access, images and their last scan.
+ * Read-only. The skip tag is looked up only when something is out of policy.
+ */
+export async function auditRepository(
+  deps: AuditDeps & { estimateReclaimable?: ReclaimableEstimator },
+  repo: WalkedRepository,
+  policy: Policy,
+  registry: RegistryState,
+): Promise<RepositoryAudit> {
+  const now = (deps.now ?? (() => new Date()))();
+  const { ecr } = deps;
+  const [lifecyclePolicy, policyText, images] = await Promise.all([
+    readLifecyclePolicy(ecr, repo),
+    readRepositoryPolicy(ecr, repo),
+    (async () => {
+      const total = { count: 0, bytes: 0 };
+      const tagged = { count: 0, bytes: 0 };
+      const untagged = { count: 0, bytes: 0 };
+      const untaggedImages: ImageDetail[] = [];
+      let newestScanned: ImageDetail | undefined;
+      for await (const image of walkImages(ecr, repo.name, { registryId: repo.registryId || undefined })) {
+        add(total, image);
+        if (isTagged(image)) add(tagged, image);
+        else {
+          add(untagged, image);
+          untaggedImages.push(image);
+        }
+        if (image.imageScanStatus || image.imageScanFindingsSummary) {
+          const t = image.imagePushedAt?.getTime() ?? 0;
+          if (!newestScanned || t > (newestScanned.imagePushedAt?.getTime() ?? 0)) newestScanned = image;
+        }
+      }
+      const reclaimable = (deps.estimateReclaimable ?? estimateReclaimableByAge)(untaggedImages, policy, now);
+      return { total, tagged, untagged, reclaimable, lastScan: newestScanned ? toLastScan(newestScanned) : null };
+    })(),
+  ]);
+
+  const { changes, notes } = planRepositorySettings(repo.repository, policy, registry.scanning);
+  const scan = scanOnPushState(repo.repository, registry.scanning);
+  const actual = tagMutabilityOf(repo.repository);
+  const expected = { mode: policy.tagMutability.mode, exclusions: [...policy.tagMutability.exclusions].sort() };
+  const settingsCompliant = changes.length === 0;
+  const skipped = settingsCompliant ? null : await repo.isSkipped();
+  const encryption = repo.repository.encryptionConfiguration;
+
+  return {
+    repositoryName: repo.name,
+    repositoryArn: repo.arn,
+    ...(repo.repository.createdAt ? { createdAt: repo.repository.createdAt.toISOString() } : {}),
+    tagMutability: { actual, expected, compliant: !changes.some((c) => c.kind === 'set-tag-mutability') },
+    scanOnPush: {
+      ...scan,
+      expected: policy.scanOnPush,
+      compliant: !changes.some((c) => c.kind === 'set-scan-on-push'),
+    },
+    lifecyclePolicy,
+    encryption: { type: encryption?.encryptionType ?? 'AES256', ...(encryption?.kmsKey ? { kmsKey: encryption.kmsKey } : {}) },
+    access: analyseRepositoryPolicy(policyText, registry.registryId),
+    images: { total: images.total, tagged: images.tagged, untagged: images.untagged, reclaimable: images.reclaimable },
+    lastScan: images.lastScan,
+    skipped,
+    changes: skipped ? [] : changes,
+    notes,
+    compliant: settingsCompliant || skipped === true,
+  };
+}
+
+/**
+ * The read-only audit of the registry and every repository the policy covers: the plans of every
+ * job, not applied, plus access, encryption, lifecycle and scan facts.
+ *
+ * @example
+ * const report = await runAudit({ ecr }, policy, { deadline: deadlineIn(context.getRemainingTimeInMillis()) });
+ * if (report.summary.outOfPolicyFound) process.exitCode = 3;
+ */
+export async function runAudit(
+  deps: AuditDeps & { estimateReclaimable?: ReclaimableEstimator },
+  policy: Policy,
+  options: AuditOptions = {},
+): Promise<AuditReport> {
+  const log = deps.log ?? silentLog;
+  const now = (deps.now ?? (() => new Date()))();
+  const registry = await readRegistry(deps.ecr);
+  const replicationChange = planReplication(registry.replicationRules, policy) ?? null;
+  let done = 0;
+  const run = await mapRepositories(
+    deps.ecr,
+    {
+      include: policy.repositories.include,
+      exclude: policy.repositories.exclude,
+      skipTag: policy.repositories.skipTag,
+      skipLookup: 'lazy',
+      ...(options.names ? { names: options.names } : {}),
+      ...(options.cursor ? { cursor: options.cursor } : {}),
+      ...(options.deadline ? { deadline: options.deadline } : {}),
+      concurrency: options.concurrency ?? policy.runtime.concurrency,
+    },
+    async (repo) => {
+      const audit = await auditRepository({ ...deps, now: () => now }, repo, policy, registry);
+      options.onProgress?.(++done, repo.name);
+      return audit;
+    },
+  );
+  for (const f of run.failures) log.warn('repository could not be audited', { repositoryName: f.repositoryName, error: f.error });
+
+  const repositories = run.results.map((r) => r.value);
+  const sum = (pick: (r: RepositoryAudit) => number) => repositories.reduce((n, r) => n + pick(r), 0);
+  const outOfPolicy = repositories.filter((r) => !r.compliant).length;
+  const changes = sum((r) => r.changes.length) + (replicationChange ? 1 : 0);
+  return {
+    generatedAt: now.toISOString(),
+    registry: {
+      registryId: registry.registryId,
+      region: registry.region,
+      replication: {
+        mode: policy.replication.mode,
+        rules: registry.replicationRules,
+        change: replicationChange,
+        compliant: replicationChange === null,
+      },
+      scanning: { scanType: registry.scanning.scanType, rules: registry.scanningRules },
+    },
+    repositories,
+    failures: run.failures,
+    missing: run.missing,
+    summary: {
+      repositories: repositories.length,
+      compliant: repositories.length - outOfPolicy,
+      outOfPolicy,
+      skipped: repositories.filter((r) => r.skipped === true).length,
+      excluded: run.excluded,
+      failed: run.failures.length,
+      images: sum((r) => r.images.total.count),
+      bytes: sum((r) => r.images.total.bytes),
+      untaggedImages: sum((r) => r.images.untagged.count),
+      untaggedBytes: sum((r) => r.images.untagged.bytes),
+      reclaimableImages: sum((r) => r.images.reclaimable.count),
+      reclaimableBytes: sum((r) => r.images.reclaimable.bytes),
+      changes,
+      complete: run.complete,
+      ...(run.cursor ? { cursor: run.cursor } : {}),
+      outOfPolicyFound: outOfPolicy > 0 || replicationChange !== null,
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import type { RegistryScanningRule, ReplicationRule } from '@aws-sdk/client-ecr';
+import type { PlanNote, RepositoryChange, ReplicationChange, TagMutabilitySetting } from '../enforce/types';
+import type { ErrorInfo } from '../errors';
+import type { RepositoryAccess } from './repository-policy';
+
+/** An image count and its bytes. */
+export interface ImageTally {
+  count: number;
+  bytes: number;
+}
+
+/** The newest image that carries scan information. */
+export interface LastScan {
+  imageDigest: string;
+  imageTags: string[];
+  pushedAt?: string;
+  status?: string;
+  completedAt?: string;
+  findingSeverityCounts: Record<string, number>;
+}
+
+/** One repository in the audit. */
+export interface RepositoryAudit {
+  repositoryName: string;
+  repositoryArn: string;
+  createdAt?: string;
+  tagMutability: { actual: TagMutabilitySetting; expected: TagMutabilitySetting; compliant: boolean };
+  scanOnPush: {
+    /** Repository-level flag (deprecated by ECR, reported for completeness). */
+    repository: boolean;
+    /** A BASIC registry rule scans this repository on push. */
+    registryRule: boolean;
+    /** The registry uses enhanced scanning. */
+    enhanced: boolean;
+    effective: boolean;
+    expected: boolean;
+    compliant: boolean;
+  };
+  lifecyclePolicy: boolean;
+  encryption: { type: string; kmsKey?: string };
+  access: RepositoryAccess;
+  images: {
+    total: ImageTally;
+    tagged: ImageTally;
+    untagged: ImageTally;
+    /** What a cleanup run would delete now. */
+    reclaimable: ImageTally;
+  };
+  lastScan: LastScan | null;
+  /** Opt-out by the skip tag; `null` when it was not looked up because nothing is out of policy. */
+  skipped: boolean | null;
+  /** The enforcement plan for this repository (empty when compliant). */
+  changes: RepositoryChange[];
+  notes: PlanNote[];
+  /** True when nothing is out of policy (or the repository is skipped). */
+  compliant: boolean;
+}
+
+/** A repository the audit could not read, with the reason. */
+export interface RepositoryAuditFailure {
+  repositoryName: string;
+  error: ErrorInfo;
+}
+
+/** The registry in the audit. */
+export interface RegistryAudit {
+  registryId: string;
+  region: string;
+  replication: {
+    mode: 'merge' | 'replace';
+    rules: ReplicationRule[];
+    change: ReplicationChange | null;
+    compliant: boolean;
+  };
+  scanning: { scanType: string; rules: RegistryScanningRule[] };
+}
+
+/** Totals over the whole audit. */
+export interface AuditSummary {
+  repositories: number;
+  compliant: number;
+  outOfPolicy: number;
+  skipped: number;
+  excluded: number;
+  failed: number;
+  images: number;
+  bytes: number;
+  untaggedImages: number;
+  untaggedBytes: number;
+  reclaimableImages: number;
+  reclaimableBytes: number;
+  /** Planned setting changes, registry included. */
+  changes: number;
+  /** False when the walk stopped at its deadline; `cursor` resumes it. */
+  complete: boolean;
+  cursor?: string;
+  /** True when anything at all is out of policy (drives `--check`). */
+  outOfPolicyFound: boolean;
+}
+
+/** The audit document (`--format json`). */
+export interface AuditReport {
+  generatedAt: string;
+  registry: RegistryAudit;
+  repositories: RepositoryAudit[];
+  failures: RepositoryAuditFailure[];
+  /** Names asked for that do not exist. */
+  missing: string[];
+  summary: AuditSummary;
+}
