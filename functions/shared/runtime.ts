@@ -1,20 +1,24 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createClients } from '../../lib/aws/clients';
+import { createClients, type AwsClients } from '../../lib/aws/clients';
 import { loadPolicyFromEnv, type Policy } from '../../lib/policy';
 
-/** One logger per function instance (JSON lines with the request id). */
-export const logger = new Logger({ serviceName: 'ecr-keeper' });
-
-/** SDK clients, built once per instance and reused across invocations. */
-export const clients = createClients();
-
-let cached: Policy | undefined;
+/** What a handler is wired with: built once per Lambda instance, or by a test. */
+export interface HandlerRuntime {
+  clients: AwsClients;
+  logger: Logger;
+  /** The validated policy; throws a PolicyError naming the field while the policy is bad. */
+  policy: () => Policy;
+}
 
 /**
- * The policy from `ECR_KEEPER_POLICY` / `ECR_KEEPER_POLICY_FILE`, validated once per instance.
- * A bad policy throws a PolicyError naming the field on every invocation until it is fixed.
+ * The runtime of a deployed function: clients and logger built once per instance, the policy read from
+ * `ECR_KEEPER_POLICY` / `ECR_KEEPER_POLICY_FILE` and validated on first use.
  */
-export function policy(): Policy {
-  cached ??= loadPolicyFromEnv(process.env);
-  return cached;
+export function lambdaRuntime(env: NodeJS.ProcessEnv = process.env): HandlerRuntime {
+  let cached: Policy | undefined;
+  return {
+    clients: createClients(),
+    logger: new Logger({ serviceName: 'ecr-keeper' }),
+    policy: () => (cached ??= loadPolicyFromEnv(env)),
+  };
 }

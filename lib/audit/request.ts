@@ -14,3 +14,4 @@ export const AuditRequestSchema = z.strictObject({
   publish: z.boolean().default(true),
 });
 export type AuditRequest = z.infer<typeof AuditRequestSchema>;
+export type AuditRequestInput = z.input<typeof AuditRequestSchema>;
