@@ -157,7 +157,7 @@ export interface ApplyResult {
   failures: DeleteFailure[];
   /** Images not attempted because the deadline passed. */
   notAttempted: number;
-  /** The whole plan was attempted, or failed with an error (see `error`). */
+  /** Every candidate was attempted: false after the deadline or a failed call (see `error`). */
   complete: boolean;
   /** A call that failed as a whole (after the SDK's retries): the rest of this repository was not attempted. */
   error?: ErrorInfo;
