@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PolicyError } from '../lib/errors';
-import { defaultPolicy, loadPolicyFile, loadPolicyFromEnv, parsePolicy, parsePolicyText } from '../lib/policy';
+import { defaultPolicy, parsePolicy, policyFromLambdaEnv } from '../lib/policy';
+import { loadPolicyFile, loadPolicyFromEnv, parsePolicyText } from '../lib/policy-loader';
 
 function issuesOf(input: unknown): string[] {
   try {
@@ -116,5 +117,17 @@ describe('policy', () => {
 
   it('parses YAML text without an extension hint', () => {
     expect(parsePolicyText('events:\n  busName: ops\n').events.busName).toBe('ops');
+  });
+});
+
+describe('policy in Lambda', () => {
+  it('reads JSON from ECR_KEEPER_POLICY and falls back to the defaults', () => {
+    expect(policyFromLambdaEnv({ ECR_KEEPER_POLICY: '{"scanOnPush":false}' }).scanOnPush).toBe(false);
+    expect(policyFromLambdaEnv({})).toEqual(defaultPolicy());
+  });
+
+  it('names the field of a bad policy', () => {
+    expect(() => policyFromLambdaEnv({ ECR_KEEPER_POLICY: '{"events":{"source":"aws.ecr"}}' })).toThrow(/events\.source: must not start with "aws\."/);
+    expect(() => policyFromLambdaEnv({ ECR_KEEPER_POLICY: 'scanOnPush: true' })).toThrow(/not valid JSON/);
   });
 });
