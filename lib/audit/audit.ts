@@ -13,6 +13,7 @@ import type { Policy } from '../policy';
 import { readRegistry, type RegistryState } from '../aws/registry';
 import { readRepositoryImages } from '../cleanup/read';
 import { planWalkedRepository } from '../cleanup/run';
+import { walkOptionsFor } from '../walk-options';
 import { isTagged, mapRepositories, type WalkedRepository } from '../walker';
 import { analyseRepositoryPolicy } from './repository-policy';
 import type { AuditReport, ImageTally, LastScan, RepositoryAudit } from './types';
@@ -165,16 +166,7 @@ export async function runAudit(
   let done = 0;
   const run = await mapRepositories(
     deps.ecr,
-    {
-      include: policy.repositories.include,
-      exclude: policy.repositories.exclude,
-      skipTag: policy.repositories.skipTag,
-      skipLookup: 'lazy',
-      ...(options.names ? { names: options.names } : {}),
-      ...(options.cursor ? { cursor: options.cursor } : {}),
-      ...(options.deadline ? { deadline: options.deadline } : {}),
-      concurrency: options.concurrency ?? policy.runtime.concurrency,
-    },
+    walkOptionsFor(policy, options),
     async (repo) => {
       const audit = await auditRepository({ ...deps, now: () => now }, repo, policy, registry);
       options.onProgress?.(++done, repo.name);

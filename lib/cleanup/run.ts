@@ -1,7 +1,7 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import type { Deadline } from '../deadline';
 import { silentLog, type Log } from '../log';
 import type { Policy } from '../policy';
+import { walkOptionsFor, type RunScope } from '../walk-options';
 import { mapRepositories, type WalkedRepository } from '../walker';
 import { applyCleanupPlan } from './apply';
 import { planRepositoryCleanup } from './plan';
@@ -15,16 +15,10 @@ export interface CleanupDeps {
   log?: Log;
 }
 
-/** Options of {@link runCleanup}. */
-export interface CleanupOptions {
+/** Options of {@link runCleanup}: the run's scope (names, cursor, deadline, concurrency) and its mode. */
+export interface CleanupOptions extends RunScope {
   /** `dry-run`: plan and report; `delete`: plan, re-check and delete. */
   mode: CleanupMode;
-  /** Only these repositories (still subject to the policy's include/exclude). */
-  names?: readonly string[];
-  cursor?: string;
-  deadline?: Deadline;
-  /** Repositories worked on at once; the policy's `runtime.concurrency` by default. */
-  concurrency?: number;
   /** Called after each repository, for a progress indicator. */
   onProgress?: (done: number, repositoryName: string) => void;
 }
@@ -96,16 +90,7 @@ export async function runCleanup(deps: CleanupDeps, policy: Policy, options: Cle
 
   const run = await mapRepositories(
     deps.ecr,
-    {
-      include: policy.repositories.include,
-      exclude: policy.repositories.exclude,
-      skipTag: policy.repositories.skipTag,
-      skipLookup: 'lazy',
-      ...(options.names ? { names: options.names } : {}),
-      ...(options.cursor ? { cursor: options.cursor } : {}),
-      ...(options.deadline ? { deadline: options.deadline } : {}),
-      concurrency: options.concurrency ?? policy.runtime.concurrency,
-    },
+    walkOptionsFor(policy, options),
     async (repo): Promise<RepositoryCleanup> => {
       const plan = await planWalkedRepository(repo, await readRepositoryImages(deps.ecr, repo), { rules, now, budget });
       let result: RepositoryCleanup;
