@@ -43,8 +43,12 @@ export async function planWalkedRepository(
   options: { rules: CleanupRules; now: Date; budget: CleanupBudget },
 ): Promise<RepositoryCleanupPlan> {
   const unbounded = { rules: options.rules, now: options.now, cap: Number.POSITIVE_INFINITY };
-  const skipped = planRepositoryCleanup(images, unbounded).delete.length > 0 ? await repo.isSkipped() : false;
-  const plan = planRepositoryCleanup(images, { ...unbounded, cap: options.budget.remaining, skipped });
+  const draft = planRepositoryCleanup(images, unbounded);
+  if (draft.delete.length === 0) return draft;
+  const skipped = await repo.isSkipped();
+  // From here on nothing awaits: the budget is read and drawn in one go.
+  const fits = !skipped && draft.delete.length <= options.budget.remaining;
+  const plan = fits ? draft : planRepositoryCleanup(images, { ...unbounded, cap: options.budget.remaining, skipped });
   options.budget.remaining -= plan.delete.length;
   return plan;
 }
