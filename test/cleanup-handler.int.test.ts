@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { CreateRepositoryCommand, DescribeImagesCommand } from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { cleanupHandler } from '../functions/cleanup';
 import { cleanupSummary } from '../lib/cleanup/summary-event';
 import { parsePolicy, type PolicyInput } from '../lib/policy';
+import { walkImages } from '../lib/walker';
 import { imageIndex, imageManifest, pushImage } from '../scripts/seed/images';
 import { motoClients } from './support/aws';
 import { captureEvents } from './support/event-capture';
@@ -25,7 +26,9 @@ async function seed(clients: Clients): Promise<void> {
 }
 
 async function digests(clients: Clients): Promise<number> {
-  return (await clients.ecr.send(new DescribeImagesCommand({ repositoryName: 'svc/api' }))).imageDetails?.length ?? 0;
+  let count = 0;
+  for await (const _image of walkImages(clients.ecr, 'svc/api', { imageStatus: 'ANY' })) count++;
+  return count;
 }
 
 function handlerFor(clients: Clients, policy: PolicyInput) {
