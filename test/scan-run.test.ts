@@ -17,6 +17,7 @@ import { AwsCallError } from '../lib/errors';
 import { parsePolicy } from '../lib/policy';
 import { runScan, type ScanDeps } from '../lib/scan/run';
 import type { ScanImage, ScanOutcome, ScanRequest } from '../lib/scan/types';
+import { scanWaitBudget } from '../lib/scan/wait';
 
 const ecrMock = mockClient(ECRClient);
 const eventsMock = mockClient(EventBridgeClient);
@@ -290,5 +291,23 @@ describe('runScan', () => {
 
     eventsMock.on(PutEventsCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform events:PutEvents'));
     await expect(runScan(deps, parsePolicy({}), request(), { publish: true })).rejects.toThrow(AwsCallError);
+  });
+});
+
+describe('scanWaitBudget', () => {
+  const at = (remainingMs: number) => ({ at: 1_000_000 + remainingMs, now: () => 1_000_000 });
+
+  it('waits as long as asked when the deadline leaves more time', () => {
+    expect(scanWaitBudget(600, at(700_000))).toBe(600);
+    expect(scanWaitBudget(30, undefined)).toBe(30);
+  });
+
+  it('cuts the wait to the time left before the deadline', () => {
+    expect(scanWaitBudget(600, at(120_000))).toBe(120);
+  });
+
+  it('does not start a wait when the deadline leaves less than the minimum', () => {
+    expect(scanWaitBudget(600, at(14_000), 15)).toBe(0);
+    expect(scanWaitBudget(0, at(700_000))).toBe(0);
   });
 });

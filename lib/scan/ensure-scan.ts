@@ -56,6 +56,10 @@ async function describeStatus(ecr: ECRClient, image: ScanImage): Promise<Found> 
   }
 }
 
+function scanFound(origin: ScanOrigin, found: { status: string; description?: string }, reason: string): ScanState {
+  return { kind: 'scan', origin, status: found.status, ...(found.description ? { description: found.description } : {}), reason };
+}
+
 function enhancedRuleFor(repositoryName: string, scanning: RegistryScanning): string | undefined {
   return [...scanning.scanOnPushFilters, ...scanning.continuousFilters].find((f) => wildcardMatch(f, repositoryName));
 }
@@ -84,15 +88,7 @@ export async function ensureScan(
 ): Promise<ScanState> {
   const first = await describeStatus(deps.ecr, image);
   if ('kind' in first) return first;
-  if (first.found) {
-    return {
-      kind: 'scan',
-      origin: 'existing',
-      status: first.status,
-      ...(first.description ? { description: first.description } : {}),
-      reason: `a scan exists (${first.status})`,
-    };
-  }
+  if (first.found) return scanFound('existing', first, `a scan exists (${first.status})`);
   if (mode === 'read-only') return { kind: 'no-scan', awaiting: false, reason: `no scan exists for this image: ${first.reason}` };
 
   const scanning = await deps.registryScanning();
@@ -131,13 +127,7 @@ export async function ensureScan(
   const again = await describeStatus(deps.ecr, image);
   if ('kind' in again) return again;
   if (again.found) {
-    return {
-      kind: 'scan',
-      origin: 'scanned-today',
-      status: again.status,
-      ...(again.description ? { description: again.description } : {}),
-      reason: `already scanned today (LimitExceededException: one scan per image per day); using that scan (${again.status})`,
-    };
+    return scanFound('scanned-today', again, `already scanned today (LimitExceededException: one scan per image per day); using that scan (${again.status})`);
   }
   return {
     kind: 'no-scan',
