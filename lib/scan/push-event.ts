@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deadline } from '../deadline';
 import type { Policy } from '../policy';
 import { awsEventEnvelope, imageDigestField, repositoryNameField } from './event-envelope';

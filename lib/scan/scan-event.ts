@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deadline } from '../deadline';
 import { awsEventEnvelope, imageDigestField, repositoryNameField, severityCountsField } from './event-envelope';
 import { parseRepositoryArn, repositoryArn } from './repository-arn';
