@@ -77,7 +77,6 @@ export async function readScanFindings(ecr: ECRClient, image: ScanImage): Promis
           status: page.imageScanStatus?.status ?? 'UNKNOWN',
           description: page.imageScanStatus?.description,
           completedAt: body?.imageScanCompletedAt?.toISOString(),
-          vulnerabilitySourceUpdatedAt: body?.vulnerabilitySourceUpdatedAt?.toISOString(),
         }),
         ...(counts && Object.keys(counts).length > 0 ? { reportedCounts: normaliseCounts(counts) } : {}),
       };

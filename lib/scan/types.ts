@@ -55,13 +55,15 @@ export interface ScanFinding {
   status?: string;
 }
 
-/** How the scan of an image stands, as the verdict reports it. */
+/**
+ * How the scan of an image stands, as the verdict reports it. ECR's `vulnerabilitySourceUpdatedAt` is left
+ * out on purpose: it can change between reads of the same scan, and a verdict depends on the scan alone.
+ */
 export interface ScanSummary {
   type: 'BASIC' | 'ENHANCED';
   status: string;
   description?: string;
   completedAt?: string;
-  vulnerabilitySourceUpdatedAt?: string;
 }
 
 /** The judgement of one image's findings against the policy. */
