@@ -108,7 +108,8 @@ function fromState(image: ScanImage, state: Exclude<ScanState, { kind: 'scan' }>
 export async function runScan(deps: ScanDeps, policy: Policy, request: ScanRequest, options: { publish?: boolean } = {}): Promise<ScanRun> {
   const log = deps.log ?? silentLog;
   const outcome = await scanOutcome(deps, policy, request);
-  log.info('scan outcome', { kind: outcome.kind, repositoryName: request.image.repositoryName, imageDigest: request.image.imageDigest, reason: outcome.reason });
+  const level = outcome.kind === 'missing' || outcome.kind === 'not-scanned' ? 'warn' : 'info';
+  log[level]('scan outcome', { kind: outcome.kind, repositoryName: request.image.repositoryName, imageDigest: request.image.imageDigest, reason: outcome.reason });
   if (!options.publish || outcome.kind !== 'verdict') return { outcome, events: null };
   if (!deps.events) throw new Error('runScan: publishing a verdict needs an EventBridge client (deps.events)');
 
