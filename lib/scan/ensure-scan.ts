@@ -1,4 +1,5 @@
 import { DescribeImageScanFindingsCommand, StartImageScanCommand, type ECRClient, type Repository } from '@aws-sdk/client-ecr';
+import { failFastOn } from '../aws/fail-fast';
 import { scanOnPushState, wildcardMatch } from '../enforce/plan';
 import type { RegistryScanning } from '../enforce/types';
 import { errorCode, isAwsError } from '../errors';
@@ -109,7 +110,9 @@ export async function ensureScan(
 
   const onPush = scanOnPushState(repository ?? { repositoryName: image.repositoryName }, scanning).effective;
   try {
-    const out = await deps.ecr.send(new StartImageScanCommand({ repositoryName: image.repositoryName, imageId: { imageDigest: image.imageDigest } }));
+    // LimitExceededException here is the daily scan quota, an answer: not retried as throttling.
+    const start = new StartImageScanCommand({ repositoryName: image.repositoryName, imageId: { imageDigest: image.imageDigest } });
+    const out = await deps.ecr.send(failFastOn(start, ['LimitExceededException']));
     return {
       kind: 'scan',
       origin: 'started',
