@@ -49,3 +49,16 @@ export async function readRegistry(ecr: ECRClient): Promise<RegistryState> {
     scanningRules,
   };
 }
+
+/**
+ * Reads only the registry's scanning configuration (one call): what a scan needs to know before it
+ * starts one (StartImageScan does not apply under ENHANCED scanning) or waits on one.
+ *
+ * @example
+ * const scanning = await readRegistryScanning(ecr);
+ * if (scanning.scanType === 'ENHANCED') return pending('Amazon Inspector scans this registry');
+ */
+export async function readRegistryScanning(ecr: ECRClient): Promise<RegistryScanning> {
+  const out = await ecr.send(new GetRegistryScanningConfigurationCommand({}));
+  return toRegistryScanning(out.scanningConfiguration?.scanType, out.scanningConfiguration?.rules ?? []);
+}
