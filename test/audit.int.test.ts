@@ -1,13 +1,15 @@
 import { CreateRepositoryCommand, PutReplicationConfigurationCommand } from '@aws-sdk/client-ecr';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main } from '../cli/main';
 import { auditHandler } from '../functions/audit';
 import type { AuditReport } from '../lib/audit/types';
 import { parsePolicy } from '../lib/policy';
 import { demoRepositories, seedDemoRegistry } from '../scripts/seed/demo-registry';
+import { imageIndex, imageManifest, pushImage, referrerArtifact } from '../scripts/seed/images';
 import { motoClients } from './support/aws';
 import { captureEvents } from './support/event-capture';
+import { faithfulClients, startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
 import { lambdaContext } from './support/lambda';
 
 function buffer() {
@@ -148,5 +150,33 @@ describe('audit Lambda handler', () => {
     const handler = auditHandler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy({}) });
     await expect(handler({ repositories: ['Not A Repo'] } as never, lambdaContext())).rejects.toThrow(/repositories\[0\]: must be an ECR repository name/);
     expect(calls).toBe(0);
+  });
+});
+
+describe('audit reclaimable figures (through the faithful ECR proxy)', () => {
+  let proxy: FaithfulEcr;
+  beforeAll(async () => {
+    proxy = await startFaithfulEcr({ upstream: inject('motoEndpoint') });
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+  });
+
+  it('counts neither the multi-arch children nor the signatures of a tagged index as reclaimable', async () => {
+    const clients = faithfulClients(proxy);
+    await clients.ecr.send(new CreateRepositoryCommand({ repositoryName: 'svc/multi', imageTagMutability: 'IMMUTABLE', imageScanningConfiguration: { scanOnPush: true } }));
+    const children = ['linux/amd64', 'linux/arm64'].map((platform) => imageManifest('multi', { format: 'oci', platform, sizeBytes: 5_000_000 }));
+    const index = imageIndex(children);
+    for (const child of children) await pushImage(clients.ecr, 'svc/multi', child);
+    await pushImage(clients.ecr, 'svc/multi', index, 'v1');
+    await pushImage(clients.ecr, 'svc/multi', referrerArtifact(index, 'sig'));
+    await pushImage(clients.ecr, 'svc/multi', imageManifest('stale', { sizeBytes: 3_000_000 }));
+
+    const out = buffer();
+    await main(['audit', '--format', 'json'], { stdout: out.stream, stderr: buffer().stream, env: { ECR_KEEPER_POLICY: '{"cleanup":{"untaggedOlderThanDays":0}}' }, clients });
+
+    const repo = (JSON.parse(out.text()) as AuditReport).repositories[0]!;
+    expect(repo.images.untagged.count).toBe(4);
+    expect(repo.images.reclaimable).toEqual({ count: 1, bytes: 3_000_000 });
   });
 });

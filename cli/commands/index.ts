@@ -1,5 +1,6 @@
 import type { CliIo } from '../context';
 import { auditCommand } from './audit';
+import { cleanupCommand } from './cleanup';
 import { scanCommand } from './scan';
 
 /** A CLI command: arguments after its name in, exit code out. */
@@ -8,5 +9,6 @@ export type Command = (args: string[], io: CliIo) => Promise<number>;
 /** Every command, with a one-line description for `ecr-keeper --help`. */
 export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   audit: { run: auditCommand, summary: 'read-only report of repositories and registry against the policy' },
+  cleanup: { run: cleanupCommand, summary: 'plan (and with --apply delete) untagged images nothing needs, each with its reason' },
   scan: { run: scanCommand, summary: 'make sure an image has a scan, wait on it, print its verdict (exit 4 when it fails)' },
 };

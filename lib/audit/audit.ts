@@ -11,7 +11,10 @@ import type { Log } from '../log';
 import { silentLog } from '../log';
 import type { Policy } from '../policy';
 import { readRegistry, type RegistryState } from '../aws/registry';
-import { isTagged, mapRepositories, walkImages, type WalkedRepository } from '../walker';
+import { readRepositoryImages } from '../cleanup/read';
+import { planWalkedRepository } from '../cleanup/run';
+import { walkOptionsFor } from '../walk-options';
+import { isTagged, mapRepositories, type WalkedRepository } from '../walker';
 import { analyseRepositoryPolicy } from './repository-policy';
 import type { AuditReport, ImageTally, LastScan, RepositoryAudit } from './types';
 
@@ -33,28 +36,6 @@ export interface AuditOptions {
   /** Called after each repository, for a progress indicator. */
   onProgress?: (done: number, repositoryName: string) => void;
 }
-
-const DAY_MS = 86_400_000;
-
-/** Untagged images a cleanup would delete now. Replaced by the cleanup plan once it lands. */
-export type ReclaimableEstimator = (untagged: readonly ImageDetail[], policy: Policy, now: Date) => ImageTally;
-
-/** The age rule of the cleanup policy alone: untagged, older than the threshold, not pulled recently. */
-export const estimateReclaimableByAge: ReclaimableEstimator = (untagged, policy, now) => {
-  const oldest = now.getTime() - policy.cleanup.untaggedOlderThanDays * DAY_MS;
-  const pulledAfter =
-    policy.cleanup.keepPulledWithinDays === null ? undefined : now.getTime() - policy.cleanup.keepPulledWithinDays * DAY_MS;
-  const tally = { count: 0, bytes: 0 };
-  for (const image of untagged) {
-    const pushed = image.imagePushedAt?.getTime() ?? now.getTime();
-    if (pushed > oldest) continue;
-    const pulled = image.lastRecordedPullTime?.getTime();
-    if (pulledAfter !== undefined && pulled !== undefined && pulled > pulledAfter) continue;
-    tally.count++;
-    tally.bytes += image.imageSizeInBytes ?? 0;
-  }
-  return tally;
-};
 
 function add(tally: ImageTally, image: ImageDetail): void {
   tally.count++;
@@ -97,10 +78,15 @@ async function readRepositoryPolicy(ecr: ECRClient, repo: WalkedRepository): Pro
 
 /**
  * Audits one repository: settings against the policy, access, images and their last scan.
- * Read-only. The skip tag is looked up only when something is out of policy.
+ * Read-only. The skip tag is looked up only when something is out of policy or there is garbage.
+ *
+ * Images are read once, by the cleanup's own reader, and "reclaimable" is what the cleanup plan would
+ * delete: the same keep rules (multi-arch children and signatures of kept images stay), nothing in a
+ * skipped repository, and without `maxDeletesPerRun`, which only spreads deletions over runs. The image
+ * counts cover active images (archived ones are read for their references only).
  */
 export async function auditRepository(
-  deps: AuditDeps & { estimateReclaimable?: ReclaimableEstimator },
+  deps: AuditDeps,
   repo: WalkedRepository,
   policy: Policy,
   registry: RegistryState,
@@ -114,22 +100,19 @@ export async function auditRepository(
       const total = { count: 0, bytes: 0 };
       const tagged = { count: 0, bytes: 0 };
       const untagged = { count: 0, bytes: 0 };
-      const untaggedImages: ImageDetail[] = [];
       let newestScanned: ImageDetail | undefined;
-      for await (const image of walkImages(ecr, repo.name, { registryId: repo.registryId || undefined })) {
+      const read = await readRepositoryImages(ecr, repo);
+      for (const image of read.images) {
+        if ((image.imageStatus ?? 'ACTIVE') !== 'ACTIVE') continue;
         add(total, image);
-        if (isTagged(image)) add(tagged, image);
-        else {
-          add(untagged, image);
-          untaggedImages.push(image);
-        }
+        add(isTagged(image) ? tagged : untagged, image);
         if (image.imageScanStatus || image.imageScanFindingsSummary) {
           const t = image.imagePushedAt?.getTime() ?? 0;
           if (!newestScanned || t > (newestScanned.imagePushedAt?.getTime() ?? 0)) newestScanned = image;
         }
       }
-      const reclaimable = (deps.estimateReclaimable ?? estimateReclaimableByAge)(untaggedImages, policy, now);
-      return { total, tagged, untagged, reclaimable, lastScan: newestScanned ? toLastScan(newestScanned) : null };
+      const plan = await planWalkedRepository(repo, read, { rules: policy.cleanup, now, budget: { remaining: Number.POSITIVE_INFINITY } });
+      return { total, tagged, untagged, reclaimable: plan.reclaim, lastScan: newestScanned ? toLastScan(newestScanned) : null };
     })(),
   ]);
 
@@ -172,7 +155,7 @@ export async function auditRepository(
  * if (report.summary.outOfPolicyFound) process.exitCode = 3;
  */
 export async function runAudit(
-  deps: AuditDeps & { estimateReclaimable?: ReclaimableEstimator },
+  deps: AuditDeps,
   policy: Policy,
   options: AuditOptions = {},
 ): Promise<AuditReport> {
@@ -183,16 +166,7 @@ export async function runAudit(
   let done = 0;
   const run = await mapRepositories(
     deps.ecr,
-    {
-      include: policy.repositories.include,
-      exclude: policy.repositories.exclude,
-      skipTag: policy.repositories.skipTag,
-      skipLookup: 'lazy',
-      ...(options.names ? { names: options.names } : {}),
-      ...(options.cursor ? { cursor: options.cursor } : {}),
-      ...(options.deadline ? { deadline: options.deadline } : {}),
-      concurrency: options.concurrency ?? policy.runtime.concurrency,
-    },
+    walkOptionsFor(policy, options),
     async (repo) => {
       const audit = await auditRepository({ ...deps, now: () => now }, repo, policy, registry);
       options.onProgress?.(++done, repo.name);

@@ -43,7 +43,7 @@ export interface RepositoryAudit {
     total: ImageTally;
     tagged: ImageTally;
     untagged: ImageTally;
-    /** What a cleanup run would delete now. */
+    /** What the cleanup plan would delete now (same keep rules, skip tag honoured, without the per-run cap). */
     reclaimable: ImageTally;
   };
   lastScan: LastScan | null;

@@ -1,0 +1,37 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import { CleanupRequestSchema, type CleanupRequest, type CleanupRequestInput } from '../lib/cleanup/request';
+import { runCleanup } from '../lib/cleanup/run';
+import { cleanupSummary, cleanupSummaryEvent } from '../lib/cleanup/summary-event';
+import { deadlineIn } from '../lib/deadline';
+import { publishEvents } from '../lib/events/publish';
+import { logErrors, validateEvent } from './shared/middleware';
+import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
+
+/**
+ * Scheduled cleanup: plans every repository and, when the policy's `cleanup.mode` is `delete`, deletes the
+ * garbage; `dry-run` (the default) only reports. Returns the run's summary (with a cursor when it stopped at
+ * the deadline) and publishes it as one event.
+ */
+export function cleanupHandler({ clients, logger, policy }: HandlerRuntime) {
+  return middy<CleanupRequestInput, unknown, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .use(logErrors(logger))
+    .use(validateEvent(CleanupRequestSchema, 'cleanup request'))
+    .handler(async (input, context) => {
+      const event = input as CleanupRequest;
+      const current = policy();
+      const report = await runCleanup({ ecr: clients.ecr, log: logger }, current, {
+        mode: current.cleanup.mode,
+        ...(event.repositories ? { names: event.repositories } : {}),
+        ...(event.cursor ? { cursor: event.cursor } : {}),
+        deadline: deadlineIn(context.getRemainingTimeInMillis()),
+      });
+      const events = event.publish ? await publishEvents({ events: clients.events }, current.events, [cleanupSummaryEvent(report)]) : null;
+      logger.info('cleanup finished', { summary: report.summary, events });
+      return { ...cleanupSummary(report), events };
+    });
+}
+
+export const handler = cleanupHandler(lambdaRuntime());

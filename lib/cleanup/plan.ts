@@ -1,0 +1,247 @@
+import type { ImageDetail } from '@aws-sdk/client-ecr';
+import { isTagged } from '../walker';
+import { INDEX_MEDIA_TYPES } from './media-types';
+import type {
+  CleanupImage,
+  CleanupRules,
+  DeleteDecision,
+  DeleteReason,
+  KeepDecision,
+  KeepReason,
+  OrphanedSignatureTag,
+  RepositoryCleanupPlan,
+  RepositoryImages,
+} from './types';
+
+const DAY_MS = 86_400_000;
+
+/** Old-style cosign tags: `sha256-<hex>.sig` (signature), `.att` (attestation), `.sbom`. */
+const COSIGN_TAG = /^sha256-([a-f0-9]{64})\.(sig|att|sbom)$/;
+
+/** What {@link planRepositoryCleanup} needs besides the images. */
+export interface PlanOptions {
+  rules: CleanupRules;
+  now: Date;
+  /** Deletions this plan may still make: the run's cap minus what other repositories took (Infinity: none). */
+  cap: number;
+  /** The repository opts out with the skip tag: nothing is deleted. */
+  skipped?: boolean;
+}
+
+/** The reasons that come from an image's own facts, before any reference is considered. */
+export type OwnKeepReason = Extract<KeepReason, 'tagged' | 'not-active' | 'young' | 'recently-pulled'>;
+
+/**
+ * Why an image stays on its own account: tagged, not active (archived), younger than the threshold (or of
+ * unknown age), or pulled recently. `undefined` when nothing of its own keeps it. Apply's re-check uses it too.
+ */
+export function ownKeepReason(image: ImageDetail, rules: CleanupRules, now: Date): OwnKeepReason | undefined {
+  if (isTagged(image)) return 'tagged';
+  if ((image.imageStatus ?? 'ACTIVE') !== 'ACTIVE') return 'not-active';
+  const pushed = image.imagePushedAt?.getTime();
+  if (pushed === undefined || pushed > now.getTime() - rules.untaggedOlderThanDays * DAY_MS) return 'young';
+  const pulled = image.lastRecordedPullTime?.getTime();
+  if (rules.keepPulledWithinDays !== null && pulled !== undefined && pulled > now.getTime() - rules.keepPulledWithinDays * DAY_MS) {
+    return 'recently-pulled';
+  }
+  return undefined;
+}
+
+/** The facts of an image a plan shows. */
+export function toCleanupImage(image: ImageDetail): CleanupImage {
+  return {
+    digest: image.imageDigest ?? '',
+    tags: image.imageTags ?? [],
+    sizeBytes: image.imageSizeInBytes ?? 0,
+    status: image.imageStatus ?? 'ACTIVE',
+    ...(image.imageManifestMediaType ? { mediaType: image.imageManifestMediaType } : {}),
+    ...(image.artifactMediaType ? { artifactMediaType: image.artifactMediaType } : {}),
+    ...(image.subjectManifestDigest ? { subject: image.subjectManifestDigest } : {}),
+    ...(image.imagePushedAt ? { pushedAt: image.imagePushedAt.toISOString() } : {}),
+    ...(image.lastRecordedPullTime ? { lastPulledAt: image.lastRecordedPullTime.toISOString() } : {}),
+  };
+}
+
+/** A reference between two images present: an index lists a child, or an artifact names its subject. */
+interface Edge {
+  from: string;
+  to: string;
+  via: 'index' | 'subject';
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** The references among the images present, both ways. */
+function referenceGraph(present: ReadonlyMap<string, ImageDetail>, children: RepositoryImages['children']) {
+  const down = new Map<string, Edge[]>();
+  const up = new Map<string, Edge[]>();
+  const add = (edge: Edge) => {
+    if (edge.from === edge.to || !present.has(edge.from) || !present.has(edge.to)) return;
+    pushTo(down, edge.from, edge);
+    pushTo(up, edge.to, edge);
+  };
+  for (const [index, listed] of children) for (const child of new Set(listed)) add({ from: index, to: child, via: 'index' });
+  for (const [digest, image] of present) {
+    if (image.subjectManifestDigest) add({ from: image.subjectManifestDigest, to: digest, via: 'subject' });
+  }
+  return { down: (d: string) => down.get(d) ?? [], up: (d: string) => up.get(d) ?? [] };
+}
+
+function pushedMs(image: ImageDetail | undefined): number {
+  return image?.imagePushedAt?.getTime() ?? Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Splits garbage into groups joined by references (an index with its garbage children, a subject with its
+ * garbage referrers), each ordered parents first. Groups come oldest first; the cap takes or leaves each whole,
+ * so a cut never leaves an index without its children nor deletes a child before its index.
+ */
+function garbageGroups(garbage: readonly string[], present: ReadonlyMap<string, ImageDetail>, graph: ReturnType<typeof referenceGraph>): string[][] {
+  const inGarbage = new Set(garbage);
+  const root = new Map(garbage.map((d) => [d, d]));
+  const find = (d: string): string => {
+    let r = d;
+    while (root.get(r) !== r) r = root.get(r)!;
+    root.set(d, r);
+    return r;
+  };
+  for (const d of garbage) {
+    for (const e of graph.down(d)) if (inGarbage.has(e.to)) root.set(find(e.to), find(d));
+  }
+  const members = new Map<string, string[]>();
+  for (const d of garbage) pushTo(members, find(d), d);
+
+  const byAge = (a: string, b: string) => pushedMs(present.get(a)) - pushedMs(present.get(b)) || (a < b ? -1 : a > b ? 1 : 0);
+  const groups = [...members.values()].map((group) => {
+    // Kahn's order within the group: an image comes once every garbage image that refers to it has come.
+    const set = new Set(group);
+    const waiting = new Map(group.map((d) => [d, graph.up(d).filter((e) => set.has(e.from)).length]));
+    const ordered: string[] = [];
+    const ready = group.filter((d) => waiting.get(d) === 0).sort(byAge);
+    while (ready.length > 0) {
+      const next = ready.shift()!;
+      ordered.push(next);
+      for (const e of graph.down(next)) {
+        if (!set.has(e.to)) continue;
+        const left = waiting.get(e.to)! - 1;
+        waiting.set(e.to, left);
+        if (left === 0) ready.push(e.to);
+      }
+      ready.sort(byAge);
+    }
+    // Content-addressed digests cannot refer in a circle; should an endpoint say otherwise, keep them last.
+    if (ordered.length < group.length) {
+      const placed = new Set(ordered);
+      ordered.push(...group.filter((d) => !placed.has(d)).sort(byAge));
+    }
+    return { ordered, oldest: group.reduce((min, d) => Math.min(min, pushedMs(present.get(d))), Number.POSITIVE_INFINITY) };
+  });
+  return groups.sort((a, b) => a.oldest - b.oldest || byAge(a.ordered[0]!, b.ordered[0]!)).map((g) => g.ordered);
+}
+
+function deleteReason(digest: string, image: ImageDetail, deletedParents: readonly Edge[], present: ReadonlyMap<string, ImageDetail>, isIndex: boolean): DeleteReason {
+  if (deletedParents.some((e) => e.via === 'index')) return 'child-of-deleted-index';
+  if (image.subjectManifestDigest && image.subjectManifestDigest !== digest) {
+    return present.has(image.subjectManifestDigest) ? 'referrer-of-deleted-subject' : 'orphaned-artifact';
+  }
+  return isIndex ? 'unreferenced-index' : 'untagged';
+}
+
+/** Tagged old-style cosign images whose image is no longer in the repository. */
+function orphanedSignatureTags(present: ReadonlyMap<string, ImageDetail>): OrphanedSignatureTag[] {
+  const orphans: OrphanedSignatureTag[] = [];
+  for (const [digest, image] of present) {
+    for (const tag of image.imageTags ?? []) {
+      const match = COSIGN_TAG.exec(tag);
+      if (match && !present.has(`sha256:${match[1]}`)) orphans.push({ tag, digest, subject: `sha256:${match[1]}` });
+    }
+  }
+  return orphans;
+}
+
+/**
+ * The cleanup plan of one repository, decided without any call: which images to delete, in which order,
+ * and why every other image stays. Pure: same images, options and clock, same plan.
+ *
+ * An image is kept when it is tagged, archived, younger than `untaggedOlderThanDays` (or of unknown age),
+ * pulled within `keepPulledWithinDays`, listed (transitively) by a kept index, or an artifact whose subject
+ * is kept. The rest is garbage, deleted parents first (an index before its children, a subject before its
+ * referrers) in whole groups while the cap allows, unless the repository is skipped or an index could not
+ * be read (then its children are unknown and nothing is deleted).
+ *
+ * @example
+ * const plan = planRepositoryCleanup(await readRepositoryImages(ecr, repo), { rules: policy.cleanup, now: new Date(), cap: 500 });
+ * for (const d of plan.delete) console.log(d.image.digest, d.reason);
+ */
+export function planRepositoryCleanup(images: RepositoryImages, options: PlanOptions): RepositoryCleanupPlan {
+  const present = new Map<string, ImageDetail>();
+  for (const image of images.images) if (image.imageDigest && !present.has(image.imageDigest)) present.set(image.imageDigest, image);
+  const graph = referenceGraph(present, images.children);
+
+  // Keep what keeps itself, then everything a kept image refers to, transitively.
+  const kept = new Map<string, KeepDecision>();
+  const queue: string[] = [];
+  for (const [digest, image] of present) {
+    const reason = ownKeepReason(image, options.rules, options.now);
+    if (reason) {
+      kept.set(digest, { action: 'keep', reason, image: toCleanupImage(image) });
+      queue.push(digest);
+    }
+  }
+  for (let i = 0; i < queue.length; i++) {
+    const parent = queue[i]!;
+    for (const edge of graph.down(parent)) {
+      if (kept.has(edge.to)) continue;
+      const reason = edge.via === 'index' ? 'child-of-index' : 'referrer-of-present-subject';
+      kept.set(edge.to, { action: 'keep', reason, image: toCleanupImage(present.get(edge.to)!), keptBy: parent });
+      queue.push(edge.to);
+    }
+  }
+
+  const garbage = [...present.keys()].filter((d) => !kept.has(d));
+  const hold: KeepReason | undefined = images.unreadable.length > 0 ? 'unreadable-index' : options.skipped ? 'skipped' : undefined;
+  const deletes: DeleteDecision[] = [];
+  const keepGarbage = (digests: readonly string[], reason: 'unreadable-index' | 'skipped' | 'cap-reached') => {
+    for (const d of digests) kept.set(d, { action: 'keep', reason, image: toCleanupImage(present.get(d)!) });
+  };
+
+  if (hold === 'unreadable-index' || hold === 'skipped') {
+    keepGarbage(garbage, hold);
+  } else {
+    let room = Math.max(0, options.cap);
+    const inGarbage = new Set(garbage);
+    for (const group of garbageGroups(garbage, present, graph)) {
+      if (group.length > room) {
+        keepGarbage(group, 'cap-reached');
+        continue;
+      }
+      room -= group.length;
+      for (const digest of group) {
+        const image = present.get(digest)!;
+        const deletedParents = graph.up(digest).filter((e) => inGarbage.has(e.from));
+        const isIndex = images.children.has(digest) || INDEX_MEDIA_TYPES.includes(image.imageManifestMediaType ?? '');
+        deletes.push({
+          action: 'delete',
+          reason: deleteReason(digest, image, deletedParents, present, isIndex),
+          image: toCleanupImage(image),
+          after: [...new Set(deletedParents.map((e) => e.from))],
+          group: group[0]!,
+        });
+      }
+    }
+  }
+
+  return {
+    repositoryName: images.repositoryName,
+    ...(images.registryId ? { registryId: images.registryId } : {}),
+    delete: deletes,
+    keep: [...present.keys()].filter((d) => kept.has(d)).map((d) => kept.get(d)!),
+    orphanedSignatureTags: orphanedSignatureTags(present),
+    unreadableIndexes: images.unreadable,
+    reclaim: { count: deletes.length, bytes: deletes.reduce((n, d) => n + d.image.sizeBytes, 0) },
+  };
+}

@@ -1,0 +1,206 @@
+import type { ImageDetail } from '@aws-sdk/client-ecr';
+import type { ImageTally } from '../audit/types';
+import type { ErrorInfo } from '../errors';
+import type { Policy } from '../policy';
+import type { RepositoryFailure } from '../walker';
+
+/**
+ * What a run does with its plan: `dry-run` plans and reports, `delete` plans, re-checks and deletes.
+ * The same words as the policy's `cleanup.mode`; the CLI maps `--apply` to `delete`.
+ */
+export type CleanupMode = Policy['cleanup']['mode'];
+
+/** The keep rules of the policy that a plan applies (the cap and the mode are the run's business). */
+export type CleanupRules = Pick<Policy['cleanup'], 'untaggedOlderThanDays' | 'keepPulledWithinDays'>;
+
+/** What {@link readRepositoryImages} found in one repository: every image and the children of every index. */
+export interface RepositoryImages {
+  repositoryName: string;
+  registryId?: string;
+  /** Every image, active and archived (archived images still hold references). */
+  images: ImageDetail[];
+  /** Index digest -> digests its manifest lists, for every image index / manifest list that could be read. */
+  children: ReadonlyMap<string, readonly string[]>;
+  /** Indexes whose manifest could not be read: their children are unknown, so the plan deletes nothing. */
+  unreadable: UnreadableIndex[];
+}
+
+/** An image index BatchGetImage did not return (other than one that vanished). */
+export interface UnreadableIndex {
+  digest: string;
+  code: string;
+  message: string;
+}
+
+/** An image as a plan shows it: the DescribeImages facts it was decided on. */
+export interface CleanupImage {
+  digest: string;
+  tags: string[];
+  sizeBytes: number;
+  /** `ACTIVE`, `ARCHIVED` or `ACTIVATING`; ACTIVE when the endpoint does not say. */
+  status: string;
+  mediaType?: string;
+  artifactMediaType?: string;
+  /** The digest of the image this artifact (signature, SBOM, attestation) refers to. */
+  subject?: string;
+  pushedAt?: string;
+  lastPulledAt?: string;
+}
+
+/** Why an image stays. The first five are the image's own facts; the others come from the graph or the run. */
+export type KeepReason =
+  /** It has at least one tag: this job never deletes a tagged image. */
+  | 'tagged'
+  /** It is archived (or being restored): reported, never deleted by this job. */
+  | 'not-active'
+  /** Pushed less than `untaggedOlderThanDays` ago, or ECR does not say when. */
+  | 'young'
+  /** Pulled within `keepPulledWithinDays`. */
+  | 'recently-pulled'
+  /** Listed (transitively) by an image index that is kept. */
+  | 'child-of-index'
+  /** An artifact whose subject is present and kept. */
+  | 'referrer-of-present-subject'
+  /** An index of the repository could not be read, so nothing in it is known to be unreferenced. */
+  | 'unreadable-index'
+  /** The repository opts out with the skip tag. */
+  | 'skipped'
+  /** Garbage, but the run's `maxDeletesPerRun` is used up (whole groups are chosen). */
+  | 'cap-reached';
+
+/** Why an image goes. */
+export type DeleteReason =
+  /** Untagged, old enough, not pulled recently, and nothing kept refers to it. */
+  | 'untagged'
+  /** An untagged index that no kept index lists: deleted before its children. */
+  | 'unreferenced-index'
+  /** Listed by an index deleted in the same plan, and by no kept index. */
+  | 'child-of-deleted-index'
+  /** An artifact whose subject is deleted in the same plan. */
+  | 'referrer-of-deleted-subject'
+  /** An artifact whose subject is no longer in the repository. */
+  | 'orphaned-artifact';
+
+/** An image the plan keeps, with its reason; `keptBy` names the kept index or subject that protects it. */
+export type KeepDecision =
+  | { action: 'keep'; reason: 'child-of-index' | 'referrer-of-present-subject'; image: CleanupImage; keptBy: string }
+  | { action: 'keep'; reason: Exclude<KeepReason, 'child-of-index' | 'referrer-of-present-subject'>; image: CleanupImage };
+
+/** An image the plan deletes, with its reason. */
+export interface DeleteDecision {
+  action: 'delete';
+  reason: DeleteReason;
+  image: CleanupImage;
+  /** Digests deleted in this plan that refer to this image (its indexes, its subject): they go first. */
+  after: string[];
+  /** The digest that names this image's group: the cap takes or leaves a group whole. */
+  group: string;
+}
+
+/** One decision per image. */
+export type ImageDecision = KeepDecision | DeleteDecision;
+
+/** A tagged old-style cosign image (`sha256-<digest>.sig`) whose image is gone: reported, never deleted here. */
+export interface OrphanedSignatureTag {
+  tag: string;
+  digest: string;
+  /** The digest the tag names, no longer in the repository. */
+  subject: string;
+}
+
+/** The cleanup plan of one repository. */
+export interface RepositoryCleanupPlan {
+  repositoryName: string;
+  registryId?: string;
+  /** What to delete, parents (indexes, subjects) before the images they refer to. */
+  delete: DeleteDecision[];
+  /** Every other image, with the reason it stays. */
+  keep: KeepDecision[];
+  orphanedSignatureTags: OrphanedSignatureTag[];
+  unreadableIndexes: UnreadableIndex[];
+  /** Images and bytes the plan deletes. */
+  reclaim: ImageTally;
+}
+
+/** Why apply left out an image the plan meant to delete. */
+export type DropReason =
+  /** The re-check found it tagged, archived or pulled since the plan. */
+  | Extract<KeepReason, 'tagged' | 'not-active' | 'recently-pulled' | 'young'>
+  /** An index or subject that refers to it was dropped, so it is protected again. */
+  | 'parent-kept'
+  /** An index or subject that refers to it could not be deleted. */
+  | 'parent-not-deleted';
+
+/** An image left out at apply time, and why. */
+export interface DroppedImage {
+  digest: string;
+  reason: DropReason;
+}
+
+/** A BatchDeleteImage failure other than "already gone". */
+export interface DeleteFailure {
+  digest: string;
+  code: string;
+  message: string;
+}
+
+/** What applying one repository's plan did. */
+export interface ApplyResult {
+  deleted: ImageTally;
+  /** Images the plan named that were already gone (vanished before the re-check or at delete time). */
+  alreadyGone: number;
+  /** Images the re-check or a failed parent took out of the deletion. */
+  dropped: DroppedImage[];
+  /** Images ECR refused to delete because an index still lists them: kept, and reported. */
+  referenced: string[];
+  /** Images ECR failed to delete for any other reason. */
+  failures: DeleteFailure[];
+  /** Images not attempted because the deadline passed. */
+  notAttempted: number;
+  /** Every candidate was attempted: false after the deadline or a failed call (see `error`). */
+  complete: boolean;
+  /** A call that failed as a whole (after the SDK's retries): the rest of this repository was not attempted. */
+  error?: ErrorInfo;
+}
+
+/** One repository of a run: its plan, and in `delete` mode what applying it did. */
+export type RepositoryCleanup =
+  | { mode: 'dry-run'; repositoryName: string; plan: RepositoryCleanupPlan }
+  | { mode: 'delete'; repositoryName: string; plan: RepositoryCleanupPlan; applied: ApplyResult };
+
+/** Totals over a run. */
+export interface CleanupSummary {
+  mode: CleanupMode;
+  repositories: number;
+  /** Repositories with something to delete. */
+  repositoriesWithGarbage: number;
+  /** Images in the repositories read. */
+  images: number;
+  planned: ImageTally;
+  deleted: ImageTally;
+  alreadyGone: number;
+  dropped: number;
+  referenced: number;
+  /** Failed deletions plus repositories that could not be read or applied. */
+  failed: number;
+  /** Garbage left for a later run by `maxDeletesPerRun`. */
+  capReached: number;
+  orphanedSignatureTags: number;
+  unreadableIndexes: number;
+  excluded: number;
+  complete: boolean;
+  cursor?: string;
+}
+
+/** The result of a cleanup run (`--format json`). */
+export interface CleanupReport {
+  mode: CleanupMode;
+  generatedAt: string;
+  rules: CleanupRules & { maxDeletesPerRun: number };
+  repositories: RepositoryCleanup[];
+  /** Repositories that could not be read or planned. */
+  failures: RepositoryFailure[];
+  /** Names asked for that do not exist. */
+  missing: string[];
+  summary: CleanupSummary;
+}
