@@ -25,15 +25,39 @@ export type RepositoryChange =
       reason: string;
     };
 
-/** The registry's replication configuration change (PutReplicationConfiguration replaces it whole). */
-export interface ReplicationChange {
-  kind: 'put-replication-configuration';
+/** What a replication change is computed from and leads to (PutReplicationConfiguration replaces it whole). */
+interface ReplicationChangeBase {
+  /** The rules as ECR reported them. */
   from: ReplicationRule[];
+  /** The whole configuration to write. */
   to: ReplicationRule[];
-  /** Rules the change adds / removes, for the report. */
+  /** Destinations the change adds / removes, grouped by repository filters, for the report. */
   added: ReplicationRule[];
   removed: ReplicationRule[];
   reason: string;
+}
+
+/** The registry's replication configuration change, within ECR's limits. */
+export interface PutReplicationChange extends ReplicationChangeBase {
+  kind: 'put-replication-configuration';
+}
+
+/**
+ * A replication change ECR would refuse: the configuration it leads to breaks ECR's limits (rules,
+ * destinations, filters). It is never sent; applying it records a failure naming the limits.
+ */
+export interface BlockedReplicationChange extends ReplicationChangeBase {
+  kind: 'replication-over-limit';
+  problems: string[];
+}
+
+/** The registry's replication change, makeable or blocked by ECR's limits. */
+export type ReplicationChange = PutReplicationChange | BlockedReplicationChange;
+
+/** The registry a replication plan is for: ECR cannot replicate a registry to itself. */
+export interface RegistryIdentity {
+  registryId: string;
+  region: string;
 }
 
 /** Any change an enforcement plan holds. */
