@@ -56,7 +56,7 @@ describe('planRepositorySettings: tag mutability', () => {
   });
 
   it('plans IMMUTABLE -> IMMUTABLE_WITH_EXCLUSION with the policy exclusions', () => {
-    const policy = { tagMutability: { mode: 'IMMUTABLE_WITH_EXCLUSION', exclusions: ['latest', 'dev-*'] } } as const;
+    const policy: PolicyInput = { tagMutability: { mode: 'IMMUTABLE_WITH_EXCLUSION', exclusions: ['latest', 'dev-*'] } };
     const { changes } = settingsPlan(repository('svc/a'), policy);
     expect(changes).toMatchObject([
       {
