@@ -1,5 +1,6 @@
 import type { CliIo } from '../context';
 import { auditCommand } from './audit';
+import { enforceCommand } from './enforce';
 
 /** A CLI command: arguments after its name in, exit code out. */
 export type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -7,4 +8,5 @@ export type Command = (args: string[], io: CliIo) => Promise<number>;
 /** Every command, with a one-line description for `ecr-keeper --help`. */
 export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   audit: { run: auditCommand, summary: 'read-only report of repositories and registry against the policy' },
+  enforce: { run: enforceCommand, summary: 'bring tag mutability, scan-on-push and replication in line with the policy (--apply)' },
 };

@@ -36,7 +36,8 @@ function sameSetting(a: TagMutabilitySetting, b: TagMutabilitySetting): boolean 
   return a.mode === b.mode && a.exclusions.length === b.exclusions.length && a.exclusions.every((x, i) => x === b.exclusions[i]);
 }
 
-function describeSetting(s: TagMutabilitySetting): string {
+/** A tag mutability setting for people: `IMMUTABLE_WITH_EXCLUSION [latest, v*]`. */
+export function describeTagMutability(s: TagMutabilitySetting): string {
   return s.exclusions.length > 0 ? `${s.mode} [${s.exclusions.join(', ')}]` : s.mode;
 }
 
@@ -90,7 +91,7 @@ export function planRepositorySettings(
       repositoryArn,
       from,
       to,
-      reason: `repo ${repositoryName}: tag mutability ${describeSetting(from)} -> ${describeSetting(to)}`,
+      reason: `repo ${repositoryName}: tag mutability ${describeTagMutability(from)} -> ${describeTagMutability(to)}`,
     });
   }
 
