@@ -9,11 +9,11 @@ export const enforceHelp = `Usage: ecr-keeper enforce [--apply] [--cursor CURSOR
 Brings repository settings and the registry's replication in line with the policy: tag mutability
 (every mode ECR has, exclusion filters compared as sets), scan-on-push (left alone under enhanced
 scanning), and replication rules (merge or replace). Repositories tagged with the skip tag, or left out
-by include/exclude, are not touched. Without --apply it prints the plan and changes nothing.
+by include/exclude, are not touched. Without --apply it prints the plan and changes nothing. With
+--repository only those repositories' settings are enforced and replication is left out.
 
   --apply              make the changes (default: print the plan only, no write call)
   --cursor CURSOR      resume a run that stopped at its deadline (replication is not checked again)
-  --repository NAME    only these repositories' settings; replication is then left out
 
 Exit codes: 0 done (or planned), 1 a change or a repository failed, 2 bad usage or policy.
 

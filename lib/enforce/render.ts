@@ -30,7 +30,15 @@ function rows(report: EnforceReport): string[][] {
 function headline(report: EnforceReport): string {
   const where = report.registry.registryId ? `registry ${report.registry.registryId} (${report.registry.region})` : report.registry.region;
   const replication = report.registry.replication;
-  const state = !replication.checked ? 'not checked' : replication.outcome ? 'out of policy' : 'as the policy says';
+  const state = !replication.checked
+    ? 'not checked'
+    : !replication.outcome
+      ? 'as the policy says'
+      : replication.outcome.status === 'applied'
+        ? 'brought in line'
+        : replication.outcome.status === 'failed'
+          ? 'out of policy, change FAILED'
+          : 'out of policy';
   return `enforce ${report.mode === 'plan' ? '(dry-run)' : '(apply)'} on ${where}; replication (${replication.mode}): ${state}`;
 }
 
