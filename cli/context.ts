@@ -3,7 +3,8 @@ import type { AwsClients } from '../lib/aws/clients';
 import { createClients } from '../lib/aws/clients';
 import { UsageError } from '../lib/errors';
 import { streamLog, type Log } from '../lib/log';
-import { loadPolicyFile, loadPolicyFromEnv, type Policy } from '../lib/policy';
+import type { Policy } from '../lib/policy';
+import { loadPolicyFile, loadPolicyFromEnv } from '../lib/policy-loader';
 import { OUTPUT_FORMATS, type OutputFormat } from '../lib/report/table';
 
 /** Exit codes of the CLI. */

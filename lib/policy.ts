@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PolicyError } from './errors';
 import { checkGlob } from './glob';
 import {
@@ -186,55 +183,33 @@ export function defaultPolicy(): Policy {
   return parsePolicy({});
 }
 
-/** Parses policy text: JSON when `format` says so or it looks like JSON, YAML otherwise. */
-export function parsePolicyText(text: string, origin = 'policy', format?: 'json' | 'yaml'): Policy {
-  const kind = format ?? (/^\s*[{[]/.test(text) ? 'json' : 'yaml');
+/** The environment variables a policy is read from (see lib/policy-loader.ts for files and YAML). */
+export const POLICY_ENV = { inline: 'ECR_KEEPER_POLICY', file: 'ECR_KEEPER_POLICY_FILE' } as const;
+
+/**
+ * Parses policy JSON text. Lambda functions read their policy this way: `serverless package` turns
+ * the stage's policy file into JSON in `ECR_KEEPER_POLICY`, so no YAML parser ships in the bundles.
+ */
+export function parsePolicyJson(text: string, origin = 'policy'): Policy {
   let data: unknown;
   try {
-    data = kind === 'json' ? JSON.parse(text) : parseYaml(text);
+    data = JSON.parse(text);
   } catch (err) {
-    throw new PolicyError(`${origin} is not valid ${kind.toUpperCase()}: ${(err as Error).message}`, [], { cause: err });
+    throw new PolicyError(`${origin} is not valid JSON: ${(err as Error).message}`, [], { cause: err });
   }
+  return parsePolicyData(data, origin);
+}
+
+/** Validates parsed policy data, first checking that it is a mapping at all. */
+export function parsePolicyData(data: unknown, origin = 'policy'): Policy {
   if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
     throw new PolicyError(`${origin} must be a mapping of keys (an object), not ${Array.isArray(data) ? 'a list' : typeof data}`);
   }
   return parsePolicy(data, origin);
 }
 
-/**
- * Loads a policy file (`.json`, `.yaml` or `.yml`). Synchronous: it runs once, at start-up.
- *
- * @example
- * const policy = loadPolicyFile('policy/default.yaml');
- */
-export function loadPolicyFile(path: string): Policy {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new PolicyError(
-      code === 'ENOENT' ? `policy file ${path} does not exist` : `cannot read policy file ${path}: ${(err as Error).message}`,
-      [],
-      { cause: err },
-    );
-  }
-  const ext = extname(path).toLowerCase();
-  const format = ext === '.json' ? 'json' : ext === '.yaml' || ext === '.yml' ? 'yaml' : undefined;
-  return parsePolicyText(text, `policy file ${path}`, format);
-}
-
-/** The environment variables a Lambda (or the CLI, without --policy) reads its policy from. */
-export const POLICY_ENV = { inline: 'ECR_KEEPER_POLICY', file: 'ECR_KEEPER_POLICY_FILE' } as const;
-
-/**
- * Loads the policy from the environment: `ECR_KEEPER_POLICY` (the policy itself, JSON or YAML),
- * else `ECR_KEEPER_POLICY_FILE` (a path), else the defaults.
- */
-export function loadPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): Policy {
+/** A Lambda function's policy: the JSON in `ECR_KEEPER_POLICY`, or the defaults when it is unset. */
+export function policyFromLambdaEnv(env: NodeJS.ProcessEnv = process.env): Policy {
   const inline = env[POLICY_ENV.inline];
-  if (inline !== undefined && inline.trim() !== '') return parsePolicyText(inline, `policy in $${POLICY_ENV.inline}`);
-  const file = env[POLICY_ENV.file];
-  if (file !== undefined && file.trim() !== '') return loadPolicyFile(file);
-  return defaultPolicy();
+  return inline !== undefined && inline.trim() !== '' ? parsePolicyJson(inline, `policy in $${POLICY_ENV.inline}`) : defaultPolicy();
 }

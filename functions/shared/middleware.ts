@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { toErrorInfo } from '../../lib/errors';
 import type { Log } from '../../lib/log';
 import { parseEvent } from '../../lib/validate';

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients, type AwsClients } from '../../lib/aws/clients';
-import { loadPolicyFromEnv, type Policy } from '../../lib/policy';
+import { policyFromLambdaEnv, type Policy } from '../../lib/policy';
 
 /** What a handler is wired with: built once per Lambda instance, or by a test. */
 export interface HandlerRuntime {
@@ -12,13 +12,13 @@ export interface HandlerRuntime {
 
 /**
  * The runtime of a deployed function: clients and logger built once per instance, the policy read from
- * `ECR_KEEPER_POLICY` / `ECR_KEEPER_POLICY_FILE` and validated on first use.
+ * `ECR_KEEPER_POLICY` (JSON, written there by `serverless package`) and validated on first use.
  */
 export function lambdaRuntime(env: NodeJS.ProcessEnv = process.env): HandlerRuntime {
   let cached: Policy | undefined;
   return {
     clients: createClients(),
     logger: new Logger({ serviceName: 'ecr-keeper' }),
-    policy: () => (cached ??= loadPolicyFromEnv(env)),
+    policy: () => (cached ??= policyFromLambdaEnv(env)),
   };
 }

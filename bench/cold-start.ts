@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
+import { parse } from 'yaml';
+import { median } from './memory';
+
+/** One function's bundle and its load time. */
+export interface ColdStartResult {
+  function: string;
+  bundleBytes: number;
+  /** Median milliseconds to load the bundle (its module scope builds the SDK clients). */
+  medianLoadMs: number;
+  runsMs: number[];
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+const OUT = join(ROOT, '.bench-build');
+
+/** The esbuild options serverless-esbuild uses, read from serverless.yml's custom.esbuild. */
+export function serverlessEsbuildOptions(): BuildOptions {
+  const config = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as { custom: { esbuild: Record<string, unknown> } };
+  const e = config.custom.esbuild;
+  return {
+    bundle: e.bundle as boolean,
+    minify: e.minify as boolean,
+    sourcemap: e.sourcemap as boolean,
+    target: e.target as string,
+    platform: e.platform as 'node',
+    format: e.format as 'cjs',
+    external: (e.exclude as string[] | undefined) ?? [],
+  };
+}
+
+/** Handlers under functions/ (every top-level .ts file exports `handler`). */
+export function handlerFiles(): string[] {
+  const dir = join(ROOT, 'functions');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && statSync(join(dir, f)).isFile())
+    .map((f) => join(dir, f))
+    .sort();
+}
+
+/**
+ * Builds every function as serverless does and loads each bundle `runs` times in a fresh `node`
+ * process, timing the require (module scope: SDK clients, logger) from inside that process.
+ */
+export async function coldStart(options: { runs?: number } = {}): Promise<ColdStartResult[]> {
+  const runs = options.runs ?? 9;
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  const results: ColdStartResult[] = [];
+  for (const file of handlerFiles()) {
+    const name = basename(file, '.ts');
+    const outfile = join(OUT, `${name}.cjs`);
+    await build({ ...serverlessEsbuildOptions(), entryPoints: [file], outfile, logLevel: 'error' });
+    const probe = `const t=performance.now();const m=require(${JSON.stringify(outfile)});if(typeof m.handler!=='function')throw new Error('no handler');process.stdout.write(String(performance.now()-t));`;
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const out = execFileSync(process.execPath, ['-e', probe], {
+        cwd: ROOT,
+        env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      });
+      times.push(Number(out.toString()));
+    }
+    results.push({ function: name, bundleBytes: statSync(outfile).size, medianLoadMs: median(times), runsMs: times });
+  }
+  return results;
+}
