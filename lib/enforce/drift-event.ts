@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { REPOSITORY_NAME_PATTERN } from '../validate';
 import type { EnforceScope, EnforceTrigger } from './types';
 

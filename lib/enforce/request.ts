@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The scheduled enforce Lambda's event: EventBridge's `Scheduled Event`, or a manual invoke
