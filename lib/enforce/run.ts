@@ -1,6 +1,6 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { readRegistryScanning, readReplication } from '../aws/registry';
+import { readRegistryScanning, readReplication, type RegistryScanningState } from '../aws/registry';
 import type { Deadline } from '../deadline';
 import { publishEvents, type KeeperEvent } from '../events/publish';
 import { silentLog, type Log } from '../log';
@@ -66,17 +66,21 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
   const checksReplication = scope.kind === 'replication' || (scope.kind === 'registry' && scope.cursor === undefined);
   const checksRepositories = scope.kind !== 'replication';
 
-  const [replicationState, scanningState, region] = await Promise.all([
+  // Named repositories read the scanning configuration only once one of them is found and in scope;
+  // a registry-wide run reads it up front, so that a registry it cannot read fails the run as a whole.
+  let scanning: Promise<RegistryScanningState> | undefined;
+  const scanningState = () => (scanning ??= readRegistryScanning(ecr));
+  const [replicationState, region] = await Promise.all([
     checksReplication ? readReplication(ecr) : undefined,
-    checksRepositories ? readRegistryScanning(ecr) : undefined,
     ecr.config.region(),
+    scope.kind === 'registry' ? scanningState() : undefined,
   ]);
 
   const replicationChange = replicationState && planReplication(replicationState.replicationRules, policy, replicationState);
   const [replication = null] = replicationChange ? await applyChanges({ ecr }, [replicationChange], { mode }) : [];
 
   let done = 0;
-  const run = scanningState
+  const run = checksRepositories
     ? await mapRepositories(
         ecr,
         {
@@ -90,7 +94,7 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
           concurrency: options.concurrency ?? policy.runtime.concurrency,
         },
         async (repo): Promise<RepositoryEnforcement> => {
-          const { changes, notes } = planRepositorySettings(repo.repository, policy, scanningState.scanning);
+          const { changes, notes } = planRepositorySettings(repo.repository, policy, (await scanningState()).scanning);
           const outcomes = await applyChanges({ ecr }, changes, { mode, isSkipped: () => repo.isSkipped() });
           options.onProgress?.(++done, repo.name);
           return { repositoryName: repo.name, repositoryArn: repo.arn, registryId: repo.registryId, outcomes, notes };
