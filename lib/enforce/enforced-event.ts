@@ -1,5 +1,5 @@
 import type { KeeperEvent } from '../events/publish';
-import type { ChangeOutcome, EnforceTrigger } from './types';
+import type { ChangeOutcome, EnforceTrigger, RepositoryEnforcement } from './types';
 
 export const SETTING_ENFORCED_DETAIL_TYPE = 'ECR Keeper Setting Enforced';
 
@@ -37,4 +37,24 @@ export function settingEnforcedEvent(outcome: ChangeOutcome, at: EnforcedAt): Ke
     },
     ...(at.repositoryArn ? { resources: [at.repositoryArn] } : {}),
   };
+}
+
+/**
+ * The events of a run: one per change applied or failed, the registry's replication first.
+ *
+ * @example
+ * await publishEvents({ events }, policy.events, enforcedEvents(replication, repositories, { registryId, region, trigger }));
+ */
+export function enforcedEvents(
+  replication: ChangeOutcome | null,
+  repositories: readonly RepositoryEnforcement[],
+  at: Omit<EnforcedAt, 'repositoryArn'>,
+): KeeperEvent[] {
+  const events = [
+    replication && settingEnforcedEvent(replication, at),
+    ...repositories.flatMap((r) =>
+      r.outcomes.map((o) => settingEnforcedEvent(o, { ...at, registryId: r.registryId, repositoryArn: r.repositoryArn })),
+    ),
+  ];
+  return events.filter((e): e is KeeperEvent => Boolean(e));
 }

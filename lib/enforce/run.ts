@@ -2,12 +2,12 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { readRegistryScanning, readReplication, type RegistryScanningState } from '../aws/registry';
 import type { Deadline } from '../deadline';
-import { publishEvents, type KeeperEvent } from '../events/publish';
+import { publishEvents } from '../events/publish';
 import { silentLog, type Log } from '../log';
 import type { Policy } from '../policy';
 import { mapRepositories, type RepositoryRun } from '../walker';
 import { applyChanges } from './apply';
-import { settingEnforcedEvent } from './enforced-event';
+import { enforcedEvents } from './enforced-event';
 import { countOutcomes, runOutcomes } from './outcomes';
 import { planReplication, planRepositorySettings } from './plan';
 import type { EnforceMode, EnforceReport, EnforceScope, EnforceTrigger, RepositoryEnforcement } from './types';
@@ -108,17 +108,11 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
   for (const o of all) if (o.status === 'failed') log.warn('change failed', { reason: o.change.reason, error: o.error });
 
   const registryId = replicationState?.registryId;
-  const events: KeeperEvent[] = [];
-  if (replication) {
-    const event = settingEnforcedEvent(replication, { ...(registryId ? { registryId } : {}), region, ...trigger(options) });
-    if (event) events.push(event);
-  }
-  for (const r of repositories) {
-    for (const o of r.outcomes) {
-      const event = settingEnforcedEvent(o, { registryId: r.registryId, region, repositoryArn: r.repositoryArn, ...trigger(options) });
-      if (event) events.push(event);
-    }
-  }
+  const events = enforcedEvents(replication, repositories, {
+    ...(registryId ? { registryId } : {}),
+    region,
+    ...(options.trigger ? { trigger: options.trigger } : {}),
+  });
   const published = mode === 'apply' && deps.events ? await publishEvents({ events: deps.events }, policy.events, events) : null;
   for (const f of published?.failed ?? []) log.warn('event not published', { ...f });
 
@@ -147,8 +141,4 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
     },
     events: published,
   };
-}
-
-function trigger(options: EnforceOptions): { trigger?: EnforceTrigger } {
-  return options.trigger ? { trigger: options.trigger } : {};
 }
