@@ -9,5 +9,8 @@ module.exports = async ({ resolveVariable }) => {
   const file = (await resolveVariable('param:policyFile, "policy/default.yaml"')) || 'policy/default.yaml';
   const text = readFileSync(resolve(__dirname, '..', file), 'utf8');
   const data = file.endsWith('.json') ? JSON.parse(text) : parse(text);
-  return { json: JSON.stringify(data ?? {}), file };
+  // on-push waits up to scan.waitSeconds (default 600) and needs a minute beyond it to judge and publish.
+  const waitSeconds = Number(data?.scan?.waitSeconds ?? 600);
+  const onPushTimeout = Math.min(900, Math.max(60, Math.ceil(Number.isFinite(waitSeconds) ? waitSeconds : 600) + 60));
+  return { json: JSON.stringify(data ?? {}), file, onPushTimeout };
 };

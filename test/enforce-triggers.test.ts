@@ -14,7 +14,7 @@ const serverless = parse(readFileSync(join(import.meta.dirname, '..', 'serverles
   params: { default: Record<string, string> };
   functions: Record<string, FunctionConfig>;
 };
-const driftPattern = serverless.functions.onDrift!.events![0]!.eventBridge!.pattern;
+const driftPattern = serverless.functions['on-drift']!.events![0]!.eventBridge!.pattern;
 
 describe('serverless.yml triggers of enforcement', () => {
   it('runs enforce on the enforceSchedule param, every 6 hours by default', () => {
@@ -27,15 +27,15 @@ describe('serverless.yml triggers of enforcement', () => {
     'cloudtrail-put-image-tag-mutability.json',
     'cloudtrail-put-image-scanning-configuration.json',
     'cloudtrail-put-replication-configuration.json',
-  ])('sends the CloudTrail event %s to onDrift', (file) => {
+  ])('sends the CloudTrail event %s to on-drift', (file) => {
     expect(matchesPattern(driftPattern, sampleEvent(file))).toBe(true);
   });
 
-  it('does not send a call ECR refused to onDrift', () => {
+  it('does not send a call ECR refused to on-drift', () => {
     expect(matchesPattern(driftPattern, sampleEvent('cloudtrail-put-image-tag-mutability-denied.json'))).toBe(false);
   });
 
-  it('does not send other ECR calls to onDrift', () => {
+  it('does not send other ECR calls to on-drift', () => {
     const event = sampleEvent('cloudtrail-put-image-tag-mutability.json', (e) => (e.detail.eventName = 'DeleteRepository'));
     expect(matchesPattern(driftPattern, event)).toBe(false);
   });

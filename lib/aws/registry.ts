@@ -50,8 +50,8 @@ export async function readReplication(ecr: ECRClient): Promise<RegistryReplicati
   };
 }
 
-/** Reads the registry's scanning configuration: one GetRegistryScanningConfiguration. */
-export async function readRegistryScanning(ecr: ECRClient): Promise<RegistryScanningState> {
+/** Reads the registry's scanning configuration, with its rules as ECR returned them: one GetRegistryScanningConfiguration. */
+async function readScanningConfiguration(ecr: ECRClient): Promise<RegistryScanningState> {
   const out = await ecr.send(new GetRegistryScanningConfigurationCommand({}));
   const scanningRules = out.scanningConfiguration?.rules ?? [];
   return { scanning: toRegistryScanning(out.scanningConfiguration?.scanType, scanningRules), scanningRules };
@@ -64,6 +64,18 @@ export async function readRegistryScanning(ecr: ECRClient): Promise<RegistryScan
  * const registry = await readRegistry(ecr);
  */
 export async function readRegistry(ecr: ECRClient): Promise<RegistryState> {
-  const [replication, scanning] = await Promise.all([readReplication(ecr), readRegistryScanning(ecr)]);
+  const [replication, scanning] = await Promise.all([readReplication(ecr), readScanningConfiguration(ecr)]);
   return { ...replication, ...scanning };
+}
+
+/**
+ * Reads only the registry's scanning configuration (one call): what a scan needs to know before it
+ * starts one (StartImageScan does not apply under ENHANCED scanning) or waits on one.
+ *
+ * @example
+ * const scanning = await readRegistryScanning(ecr);
+ * if (scanning.scanType === 'ENHANCED') return pending('Amazon Inspector scans this registry');
+ */
+export async function readRegistryScanning(ecr: ECRClient): Promise<RegistryScanning> {
+  return (await readScanningConfiguration(ecr)).scanning;
 }

@@ -1,6 +1,6 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { readRegistryScanning, readReplication, type RegistryScanningState } from '../aws/registry';
+import { readRegistryScanning, readReplication } from '../aws/registry';
 import type { Deadline } from '../deadline';
 import { publishEvents } from '../events/publish';
 import { silentLog, type Log } from '../log';
@@ -10,7 +10,7 @@ import { applyChanges } from './apply';
 import { enforcedEvents } from './enforced-event';
 import { countOutcomes, runOutcomes } from './outcomes';
 import { planReplication, planRepositorySettings } from './plan';
-import type { EnforceMode, EnforceReport, EnforceScope, EnforceTrigger, RepositoryEnforcement } from './types';
+import type { EnforceMode, EnforceReport, EnforceScope, EnforceTrigger, RegistryScanning, RepositoryEnforcement } from './types';
 
 /** What {@link runEnforce} needs; without `events` nothing is published. */
 export interface EnforceDeps {
@@ -68,7 +68,7 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
 
   // Named repositories read the scanning configuration only once one of them is found and in scope;
   // a registry-wide run reads it up front, so that a registry it cannot read fails the run as a whole.
-  let scanning: Promise<RegistryScanningState> | undefined;
+  let scanning: Promise<RegistryScanning> | undefined;
   const scanningState = () => (scanning ??= readRegistryScanning(ecr));
   const [replicationState, region] = await Promise.all([
     checksReplication ? readReplication(ecr) : undefined,
@@ -94,7 +94,7 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
           concurrency: options.concurrency ?? policy.runtime.concurrency,
         },
         async (repo): Promise<RepositoryEnforcement> => {
-          const { changes, notes } = planRepositorySettings(repo.repository, policy, (await scanningState()).scanning);
+          const { changes, notes } = planRepositorySettings(repo.repository, policy, await scanningState());
           const outcomes = await applyChanges({ ecr }, changes, { mode, isSkipped: () => repo.isSkipped() });
           options.onProgress?.(++done, repo.name);
           return { repositoryName: repo.name, repositoryArn: repo.arn, registryId: repo.registryId, outcomes, notes };

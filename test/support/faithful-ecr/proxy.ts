@@ -1,0 +1,126 @@
+import { randomInt } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createEcrLayer } from './ecr-layer';
+import { createEnricher, ECR_TARGET_PREFIX } from './enrich';
+import { createFaultInjector, faultAnswer, noFaults, seededRandom } from './faults';
+import { jsonError } from './json-error';
+import { createPageTokens } from './page-token';
+import type { FaithfulEcr, FaithfulEcrOptions, FaithfulEcrStats, HttpRequest, HttpResponse } from './types';
+import { createUpstream, forwardableHeaders } from './upstream';
+
+/** moto's own control API (`/moto-api/...`): test plumbing, not AWS, so it is never faulted. */
+const MOTO_API_PATH = '/moto-api/';
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The name a request is counted under: the operation of `X-Amz-Target`, else `METHOD /path`. */
+function actionOf(req: IncomingMessage, target: string | undefined): string {
+  if (target) return target.slice(target.lastIndexOf('.') + 1);
+  return `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]}`;
+}
+
+function answer(res: ServerResponse, response: HttpResponse): void {
+  if (res.destroyed) return;
+  res.writeHead(response.status, forwardableHeaders(response.headers, response.body));
+  res.end(response.body);
+}
+
+/**
+ * Starts a loopback HTTP layer in front of moto_server that makes it answer like ECR: paged listings
+ * with opaque `nextToken`s, the `tagStatus` filter, `subjectManifestDigest` / `artifactMediaType` in
+ * DescribeImages, and faults (throttling, 5xx, resets, latency) at seeded rates. Every other request
+ * (EventBridge, SQS, moto-api, ...) is forwarded unchanged. Faults are injected before forwarding,
+ * so a faulted request never reaches moto.
+ *
+ * @example
+ * const proxy = await startFaithfulEcr({ upstream: inject('motoEndpoint'), faults: { throttle: 0.2 }, seed: 7 });
+ * const clients = faithfulClients(proxy);
+ * // ... run the code under test with clients ...
+ * expect(proxy.stats().injected.throttle).toBeGreaterThan(0);
+ * await proxy.stop();
+ */
+export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<FaithfulEcr> {
+  const faults = createFaultInjector(options.faults ?? {}, seededRandom(options.seed ?? randomInt(2 ** 31)));
+  const upstream = createUpstream(options.upstream);
+  const ecr = createEcrLayer({
+    upstream,
+    tokens: createPageTokens(),
+    ...(options.enrich === false ? {} : { enricher: createEnricher(upstream) }),
+  });
+  const counters: FaithfulEcrStats = { requests: 0, byAction: {}, injected: noFaults(), layerErrors: 0 };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const target = headerValue(req, 'x-amz-target');
+    const action = actionOf(req, target);
+    counters.requests++;
+    counters.byAction[action] = (counters.byAction[action] ?? 0) + 1;
+
+    const path = req.url ?? '/';
+    if (!path.startsWith(MOTO_API_PATH)) {
+      const { delayMs, fault } = faults.decide();
+      if (delayMs > 0) await sleep(delayMs);
+      if (fault) {
+        counters.injected[fault.kind]++;
+        if (fault.kind === 'reset') req.socket.destroy();
+        else answer(res, faultAnswer(fault, target));
+        return;
+      }
+    }
+
+    const request: HttpRequest = { method: req.method ?? 'GET', path, headers: req.headers, body };
+    let response: HttpResponse;
+    try {
+      response = target?.startsWith(ECR_TARGET_PREFIX) ? await ecr.handle(action, request) : await upstream.send(request);
+    } catch (err) {
+      // moto is unreachable or broke the connection: the client sees a 502 it may retry, and it is counted.
+      counters.layerErrors++;
+      response = jsonError(502, 'BadGateway', `faithful ECR layer could not reach moto: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    answer(res, response);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      counters.layerErrors++;
+      if (!res.headersSent) answer(res, jsonError(500, 'InternalFailure', `faithful ECR layer failed: ${err instanceof Error ? err.message : String(err)}`));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    setFaults: (rates) => faults.set(rates),
+    stats: () => ({
+      requests: counters.requests,
+      byAction: { ...counters.byAction },
+      injected: { ...counters.injected },
+      layerErrors: counters.layerErrors,
+    }),
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      upstream.close();
+    },
+  };
+}
