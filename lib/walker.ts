@@ -182,7 +182,10 @@ export function walkRepositories(ecr: ECRClient, options: WalkRepositoriesOption
 
   async function* listed(): AsyncGenerator<{ repository: Repository; at: CursorState }> {
     if (options.names !== undefined) {
-      const names = [...new Set(options.names)];
+      // A name the filters leave out is never looked up: its answer is known without a call.
+      const unique = [...new Set(options.names)];
+      const names = unique.filter((name) => allowed(name));
+      outcome.excluded += unique.length - names.length;
       for (let i = start?.o ?? 0; i < names.length; i += MAX_DESCRIBE_REPOSITORIES_NAMES) {
         const chunk = names.slice(i, i + MAX_DESCRIBE_REPOSITORIES_NAMES);
         const found = await describeByNames(ecr, chunk, options.registryId, outcome.missing);
@@ -254,6 +257,10 @@ async function describeByNames(
     return (await ecr.send(input(names))).repositories ?? [];
   } catch (err) {
     if (!isAwsError(err, 'RepositoryNotFoundException')) throw err;
+    if (names.length === 1) {
+      missing.push(...names);
+      return [];
+    }
   }
   // One name of the chunk is missing and ECR fails the whole call: ask name by name.
   const found: Repository[] = [];

@@ -137,6 +137,30 @@ describe('walkRepositories', () => {
     expect(await names(walk)).toEqual(['a/one', 'a/two']);
     expect(walk.outcome.missing).toEqual(['gone/repo']);
   });
+
+  it('needs one call to learn that a single named repository does not exist', async () => {
+    serveRepositories(['a/one'], 1000);
+    const walk = walkRepositories(ecr, { names: ['gone/repo'] });
+    expect(await names(walk)).toEqual([]);
+    expect(walk.outcome.missing).toEqual(['gone/repo']);
+    expect(ecrMock.commandCalls(DescribeRepositoriesCommand)).toHaveLength(1);
+  });
+
+  it('does not look up a named repository the filters leave out', async () => {
+    serveRepositories(['a/one', 'sandbox/tmp'], 1000);
+    const walk = walkRepositories(ecr, { names: ['sandbox/tmp', 'a/one'], exclude: ['sandbox/**'] });
+    expect(await names(walk)).toEqual(['a/one']);
+    expect(walk.outcome.excluded).toBe(1);
+    expect(ecrMock.commandCalls(DescribeRepositoriesCommand).map((c) => c.args[0].input.repositoryNames)).toEqual([['a/one']]);
+  });
+
+  it('makes no call when the filters leave out every named repository', async () => {
+    serveRepositories(['sandbox/tmp'], 1000);
+    const walk = walkRepositories(ecr, { names: ['sandbox/tmp'], exclude: ['sandbox/**'] });
+    expect(await names(walk)).toEqual([]);
+    expect(walk.outcome).toMatchObject({ complete: true, excluded: 1 });
+    expect(ecrMock.calls()).toHaveLength(0);
+  });
 });
 
 describe('mapRepositories', () => {

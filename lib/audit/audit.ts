@@ -162,7 +162,7 @@ export async function runAudit(
   const log = deps.log ?? silentLog;
   const now = (deps.now ?? (() => new Date()))();
   const registry = await readRegistry(deps.ecr);
-  const replicationChange = planReplication(registry.replicationRules, policy) ?? null;
+  const replicationChange = planReplication(registry.replicationRules, policy, registry) ?? null;
   let done = 0;
   const run = await mapRepositories(
     deps.ecr,

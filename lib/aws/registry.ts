@@ -7,15 +7,22 @@ import {
 } from '@aws-sdk/client-ecr';
 import type { RegistryScanning } from '../enforce/types';
 
-/** The registry-wide settings every job needs once per run. */
-export interface RegistryState {
+/** The registry's identity and replication rules: what DescribeRegistry tells. */
+export interface RegistryReplication {
   registryId: string;
   region: string;
   replicationRules: ReplicationRule[];
+}
+
+/** The registry's scanning configuration: what GetRegistryScanningConfiguration tells. */
+export interface RegistryScanningState {
   scanning: RegistryScanning;
   /** GetRegistryScanningConfiguration's rules as ECR returned them, for the report. */
   scanningRules: RegistryScanningRule[];
 }
+
+/** The registry-wide settings every job needs once per run. */
+export interface RegistryState extends RegistryReplication, RegistryScanningState {}
 
 /** Reduces ECR's registry scanning rules to the filters the plans need. */
 export function toRegistryScanning(scanType: string | undefined, rules: readonly RegistryScanningRule[]): RegistryScanning {
@@ -29,25 +36,36 @@ export function toRegistryScanning(scanType: string | undefined, rules: readonly
 }
 
 /**
+ * Reads the registry's id, region (from the client) and replication rules: one DescribeRegistry.
+ *
+ * @example
+ * const { registryId, region, replicationRules } = await readReplication(ecr);
+ */
+export async function readReplication(ecr: ECRClient): Promise<RegistryReplication> {
+  const [described, region] = await Promise.all([ecr.send(new DescribeRegistryCommand({})), ecr.config.region()]);
+  return {
+    registryId: described.registryId ?? '',
+    region,
+    replicationRules: described.replicationConfiguration?.rules ?? [],
+  };
+}
+
+/** Reads the registry's scanning configuration, with its rules as ECR returned them: one GetRegistryScanningConfiguration. */
+async function readScanningConfiguration(ecr: ECRClient): Promise<RegistryScanningState> {
+  const out = await ecr.send(new GetRegistryScanningConfigurationCommand({}));
+  const scanningRules = out.scanningConfiguration?.rules ?? [];
+  return { scanning: toRegistryScanning(out.scanningConfiguration?.scanType, scanningRules), scanningRules };
+}
+
+/**
  * Reads the registry's id, region, replication rules and scanning configuration (two calls).
  *
  * @example
  * const registry = await readRegistry(ecr);
  */
 export async function readRegistry(ecr: ECRClient): Promise<RegistryState> {
-  const [described, scanning, region] = await Promise.all([
-    ecr.send(new DescribeRegistryCommand({})),
-    ecr.send(new GetRegistryScanningConfigurationCommand({})),
-    ecr.config.region(),
-  ]);
-  const scanningRules = scanning.scanningConfiguration?.rules ?? [];
-  return {
-    registryId: described.registryId ?? scanning.registryId ?? '',
-    region,
-    replicationRules: described.replicationConfiguration?.rules ?? [],
-    scanning: toRegistryScanning(scanning.scanningConfiguration?.scanType, scanningRules),
-    scanningRules,
-  };
+  const [replication, scanning] = await Promise.all([readReplication(ecr), readScanningConfiguration(ecr)]);
+  return { ...replication, ...scanning };
 }
 
 /**
@@ -59,6 +77,5 @@ export async function readRegistry(ecr: ECRClient): Promise<RegistryState> {
  * if (scanning.scanType === 'ENHANCED') return pending('Amazon Inspector scans this registry');
  */
 export async function readRegistryScanning(ecr: ECRClient): Promise<RegistryScanning> {
-  const out = await ecr.send(new GetRegistryScanningConfigurationCommand({}));
-  return toRegistryScanning(out.scanningConfiguration?.scanType, out.scanningConfiguration?.rules ?? []);
+  return (await readScanningConfiguration(ecr)).scanning;
 }

@@ -1,6 +1,15 @@
-import type { ReplicationRule, Repository } from '@aws-sdk/client-ecr';
+import type { ReplicationDestination, ReplicationRule, Repository } from '@aws-sdk/client-ecr';
+import { PolicyError } from '../errors';
+import { MAX_REPLICATION_DESTINATIONS, MAX_REPLICATION_FILTERS_PER_RULE, MAX_REPLICATION_RULES } from '../limits';
 import type { Policy } from '../policy';
-import type { PlanNote, RegistryScanning, ReplicationChange, RepositoryChange, TagMutabilitySetting } from './types';
+import type {
+  PlanNote,
+  RegistryIdentity,
+  RegistryScanning,
+  ReplicationChange,
+  RepositoryChange,
+  TagMutabilitySetting,
+} from './types';
 
 /** ECR's WILDCARD filter: `*` matches any run of characters, the rest literally, across the whole name. */
 export function wildcardMatch(filter: string, name: string): boolean {
@@ -27,7 +36,8 @@ function sameSetting(a: TagMutabilitySetting, b: TagMutabilitySetting): boolean 
   return a.mode === b.mode && a.exclusions.length === b.exclusions.length && a.exclusions.every((x, i) => x === b.exclusions[i]);
 }
 
-function describeSetting(s: TagMutabilitySetting): string {
+/** A tag mutability setting for people: `IMMUTABLE_WITH_EXCLUSION [latest, v*]`. */
+export function describeTagMutability(s: TagMutabilitySetting): string {
   return s.exclusions.length > 0 ? `${s.mode} [${s.exclusions.join(', ')}]` : s.mode;
 }
 
@@ -81,7 +91,7 @@ export function planRepositorySettings(
       repositoryArn,
       from,
       to,
-      reason: `repo ${repositoryName}: tag mutability ${describeSetting(from)} -> ${describeSetting(to)}`,
+      reason: `repo ${repositoryName}: tag mutability ${describeTagMutability(from)} -> ${describeTagMutability(to)}`,
     });
   }
 
@@ -116,14 +126,16 @@ export function planRepositorySettings(
   return { changes, notes };
 }
 
-/** A rule in a canonical form: destinations and filters sorted, so rules compare order-insensitively. */
+/** A rule in a canonical form: destinations and filters sorted and de-duplicated, so rules compare order-insensitively. */
 export function normaliseRule(rule: ReplicationRule): ReplicationRule {
-  const destinations = [...(rule.destinations ?? [])]
-    .map((d) => ({ region: d.region, registryId: d.registryId }))
-    .sort((a, b) => `${a.region}|${a.registryId}`.localeCompare(`${b.region}|${b.registryId}`));
-  const filters = [...(rule.repositoryFilters ?? [])]
-    .map((f) => ({ filter: f.filter, filterType: f.filterType ?? 'PREFIX_MATCH' }))
-    .sort((a, b) => `${a.filterType}|${a.filter}`.localeCompare(`${b.filterType}|${b.filter}`));
+  const destinations = uniqueBy(
+    (rule.destinations ?? []).map((d) => ({ region: d.region, registryId: d.registryId })),
+    destinationKey,
+  ).sort((a, b) => destinationKey(a).localeCompare(destinationKey(b)));
+  const filters = uniqueBy(
+    (rule.repositoryFilters ?? []).map((f) => ({ filter: f.filter, filterType: f.filterType ?? 'PREFIX_MATCH' })),
+    (f) => `${f.filterType}|${f.filter}`,
+  ).sort((a, b) => `${a.filterType}|${a.filter}`.localeCompare(`${b.filterType}|${b.filter}`));
   return { destinations, ...(filters.length > 0 ? { repositoryFilters: filters } : {}) };
 }
 
@@ -132,38 +144,171 @@ export function ruleKey(rule: ReplicationRule): string {
   return JSON.stringify(normaliseRule(rule));
 }
 
+function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
+  return [...seen.values()];
+}
+
+function destinationKey(d: ReplicationDestination): string {
+  return `${d.region}|${d.registryId}`;
+}
+
+/** The prefix filters of a rule, sorted; empty means every repository. */
+function prefixesOf(rule: ReplicationRule): string[] {
+  return (normaliseRule(rule).repositoryFilters ?? []).map((f) => f.filter ?? '');
+}
+
+function filtersKey(rule: ReplicationRule): string {
+  return JSON.stringify(prefixesOf(rule));
+}
+
+/** True when every repository `wanted`'s prefixes select is also selected by `current`'s (PREFIX_MATCH). */
+function coversRepositories(current: readonly string[], wanted: readonly string[]): boolean {
+  if (current.length === 0) return true;
+  if (wanted.length === 0) return false;
+  return wanted.every((w) => current.some((c) => w.startsWith(c)));
+}
+
+/** The (repository filters, destination) pairs a configuration replicates, as comparable keys. */
+function replicationPairs(rules: readonly ReplicationRule[]): Set<string> {
+  return new Set(rules.flatMap((r) => (r.destinations ?? []).map((d) => `${filtersKey(r)}>${destinationKey(d)}`)));
+}
+
 function describeRule(rule: ReplicationRule): string {
   const dest = (rule.destinations ?? []).map((d) => `${d.registryId}/${d.region}`).join(', ');
-  const filters = (rule.repositoryFilters ?? []).map((f) => f.filter).join(', ');
+  const filters = prefixesOf(rule).join(', ');
   return `${filters ? `[${filters}]` : 'all repositories'} -> ${dest}`;
 }
 
 /**
- * Plans the registry's replication configuration: in `merge` mode the policy's rules are added where
- * missing and other rules kept; in `replace` mode the configuration becomes exactly the policy's rules.
- * Rules compare order-insensitively. Returns no change when the registry already complies.
+ * Rejects a policy whose replication names the registry itself (same account and region) as a
+ * destination, which ECR refuses. Another region of the same account, or another account, is fine.
+ * Throws a {@link PolicyError} naming each such destination.
+ */
+export function checkReplicationDestinations(rules: readonly ReplicationRule[], source: RegistryIdentity): void {
+  const issues: string[] = [];
+  rules.forEach((rule, i) =>
+    (rule.destinations ?? []).forEach((d, j) => {
+      if (d.region === source.region && d.registryId === source.registryId) {
+        issues.push(
+          `replication.rules[${i}].destinations[${j}]: ${d.registryId}/${d.region} is this registry itself; ` +
+            'ECR cannot replicate a registry to itself (use another region or another account)',
+        );
+      }
+    }),
+  );
+  if (issues.length > 0) {
+    throw new PolicyError(`policy cannot be enforced on registry ${source.registryId} in ${source.region}:\n  ${issues.join('\n  ')}`, issues);
+  }
+}
+
+/** What ECR would refuse in a replication configuration: too many rules, destinations or filters. */
+export function replicationLimitProblems(rules: readonly ReplicationRule[]): string[] {
+  const problems: string[] = [];
+  if (rules.length > MAX_REPLICATION_RULES) {
+    problems.push(`${rules.length} rules, ECR allows at most ${MAX_REPLICATION_RULES}`);
+  }
+  const destinations = rules.reduce((n, r) => n + (r.destinations ?? []).length, 0);
+  if (destinations > MAX_REPLICATION_DESTINATIONS) {
+    problems.push(`${destinations} destinations across all rules, ECR allows at most ${MAX_REPLICATION_DESTINATIONS}`);
+  }
+  rules.forEach((r, i) => {
+    const filters = (r.repositoryFilters ?? []).length;
+    if (filters > MAX_REPLICATION_FILTERS_PER_RULE) {
+      problems.push(`rule ${i + 1} has ${filters} repository filters, ECR allows at most ${MAX_REPLICATION_FILTERS_PER_RULE}`);
+    }
+  });
+  return problems;
+}
+
+/**
+ * The policy's destinations the current rules do not replicate to yet (merge mode), grouped by the
+ * policy rule they come from. A destination is there when a current rule sends it every repository
+ * the policy rule selects: the same prefixes, shorter prefixes, or all repositories.
+ */
+function missingDestinations(current: readonly ReplicationRule[], wanted: readonly ReplicationRule[]): ReplicationRule[] {
+  const missing: ReplicationRule[] = [];
+  const have = current.map((r) => ({ prefixes: prefixesOf(r), destinations: new Set((r.destinations ?? []).map(destinationKey)) }));
+  for (const rule of wanted) {
+    const prefixes = prefixesOf(rule);
+    const lacking = (rule.destinations ?? []).filter(
+      (d) => !have.some((h) => h.destinations.has(destinationKey(d)) && coversRepositories(h.prefixes, prefixes)),
+    );
+    if (lacking.length === 0) continue;
+    missing.push(normaliseRule({ ...rule, destinations: lacking }));
+    have.push({ prefixes, destinations: new Set(lacking.map(destinationKey)) });
+  }
+  return missing;
+}
+
+/**
+ * Adds destinations to the current rules: into a rule with the very same repository filters when
+ * there is one (so merging spends no extra rule of ECR's ten), as a new rule otherwise. Other rules,
+ * and other destinations of a rule, are kept as ECR reported them.
+ */
+function mergeRules(current: readonly ReplicationRule[], additions: readonly ReplicationRule[]): ReplicationRule[] {
+  const merged = current.map((r) => ({ ...r, destinations: [...(r.destinations ?? [])] }));
+  for (const addition of additions) {
+    const same = merged.find((r) => filtersKey(r) === filtersKey(addition));
+    if (same) same.destinations.push(...(addition.destinations ?? []));
+    else {
+      const rule = normaliseRule(addition);
+      merged.push({ ...rule, destinations: rule.destinations ?? [] });
+    }
+  }
+  return merged;
+}
+
+/**
+ * Plans the registry's replication configuration against the policy. Pure: no AWS call.
+ *
+ * - `merge`: every destination of every policy rule must receive the repositories the rule selects;
+ *   missing ones are added, rules others added are kept.
+ * - `replace`: the configuration must replicate exactly what the policy's rules say.
+ *
+ * Rules compare as sets of (repository filters, destination) pairs, so order and layout do not matter.
+ * Throws a {@link PolicyError} when a policy destination is the registry itself; returns a
+ * `replication-over-limit` change (never sent) when the result would break ECR's limits; returns
+ * `undefined` when the registry already complies.
+ *
+ * @example
+ * const change = planReplication(registry.replicationRules, policy, registry);
  */
 export function planReplication(
   current: readonly ReplicationRule[],
   policy: Pick<Policy, 'replication'>,
+  source: RegistryIdentity,
 ): ReplicationChange | undefined {
+  const mode = policy.replication.mode;
+  checkReplicationDestinations(policy.replication.rules, source);
   const wanted = policy.replication.rules.map((r) => normaliseRule(r as ReplicationRule));
-  const currentKeys = new Set(current.map(ruleKey));
-  const wantedKeys = new Set(wanted.map(ruleKey));
-  const added = wanted.filter((r) => !currentKeys.has(ruleKey(r)));
-  const removed = policy.replication.mode === 'replace' ? current.filter((r) => !wantedKeys.has(ruleKey(r))) : [];
+
+  let added: ReplicationRule[];
+  let removed: ReplicationRule[] = [];
+  let to: ReplicationRule[];
+  if (mode === 'merge') {
+    added = missingDestinations(current, wanted);
+    to = mergeRules(current, added);
+  } else {
+    const currentPairs = replicationPairs(current);
+    const wantedPairs = replicationPairs(wanted);
+    const pairOf = (r: ReplicationRule, d: ReplicationDestination) => `${filtersKey(r)}>${destinationKey(d)}`;
+    const only = (rules: readonly ReplicationRule[], keep: (r: ReplicationRule, d: ReplicationDestination) => boolean) =>
+      rules
+        .map((r) => normaliseRule({ ...r, destinations: (r.destinations ?? []).filter((d) => keep(r, d)) }))
+        .filter((r) => (r.destinations ?? []).length > 0);
+    added = only(wanted, (r, d) => !currentPairs.has(pairOf(r, d)));
+    removed = only(current, (r, d) => !wantedPairs.has(pairOf(r, d)));
+    to = wanted;
+  }
   if (added.length === 0 && removed.length === 0) return undefined;
-  const to = policy.replication.mode === 'replace' ? wanted : [...current.map(normaliseRule), ...added];
-  const parts = [
-    ...added.map((r) => `add ${describeRule(r)}`),
-    ...removed.map((r) => `remove ${describeRule(r)}`),
-  ];
-  return {
-    kind: 'put-replication-configuration',
-    from: [...current],
-    to,
-    added,
-    removed,
-    reason: `registry: replication (${policy.replication.mode}) ${parts.join('; ')}`,
-  };
+
+  const parts = [...added.map((r) => `add ${describeRule(r)}`), ...removed.map((r) => `remove ${describeRule(r)}`)];
+  const change = { from: [...current], to, added, removed, reason: `registry: replication (${mode}) ${parts.join('; ')}` };
+  const problems = replicationLimitProblems(to);
+  if (problems.length > 0) {
+    return { kind: 'replication-over-limit', ...change, problems, reason: `${change.reason}; blocked: ${problems.join('; ')}` };
+  }
+  return { kind: 'put-replication-configuration', ...change };
 }

@@ -1,4 +1,6 @@
 import type { ImageTagMutability, ReplicationRule, ScanType } from '@aws-sdk/client-ecr';
+import type { ErrorInfo } from '../errors';
+import type { PublishResult } from '../events/publish';
 
 /** A repository's tag mutability: the mode and its wildcard exclusion filters. */
 export interface TagMutabilitySetting {
@@ -25,15 +27,39 @@ export type RepositoryChange =
       reason: string;
     };
 
-/** The registry's replication configuration change (PutReplicationConfiguration replaces it whole). */
-export interface ReplicationChange {
-  kind: 'put-replication-configuration';
+/** What a replication change is computed from and leads to (PutReplicationConfiguration replaces it whole). */
+interface ReplicationChangeBase {
+  /** The rules as ECR reported them. */
   from: ReplicationRule[];
+  /** The whole configuration to write. */
   to: ReplicationRule[];
-  /** Rules the change adds / removes, for the report. */
+  /** Destinations the change adds / removes, grouped by repository filters, for the report. */
   added: ReplicationRule[];
   removed: ReplicationRule[];
   reason: string;
+}
+
+/** The registry's replication configuration change, within ECR's limits. */
+export interface PutReplicationChange extends ReplicationChangeBase {
+  kind: 'put-replication-configuration';
+}
+
+/**
+ * A replication change ECR would refuse: the configuration it leads to breaks ECR's limits (rules,
+ * destinations, filters). It is never sent; applying it records a failure naming the limits.
+ */
+export interface BlockedReplicationChange extends ReplicationChangeBase {
+  kind: 'replication-over-limit';
+  problems: string[];
+}
+
+/** The registry's replication change, makeable or blocked by ECR's limits. */
+export type ReplicationChange = PutReplicationChange | BlockedReplicationChange;
+
+/** The registry a replication plan is for: ECR cannot replicate a registry to itself. */
+export interface RegistryIdentity {
+  registryId: string;
+  region: string;
 }
 
 /** Any change an enforcement plan holds. */
@@ -52,4 +78,88 @@ export interface RegistryScanning {
 export interface PlanNote {
   repositoryName?: string;
   note: string;
+}
+
+/** What an enforcement run does: `plan` reads and reports only (dry-run), `apply` writes. */
+export type EnforceMode = 'plan' | 'apply';
+
+/** Why a planned change was not made: a dry-run, or the repository's skip tag found at apply time. */
+export type SkipReason = 'dry-run' | 'skip-tag';
+
+/** What became of one planned change. */
+export type ChangeOutcome =
+  | { status: 'applied'; change: SettingChange }
+  | { status: 'failed'; change: SettingChange; error: ErrorInfo }
+  | { status: 'skipped'; change: SettingChange; skipReason: SkipReason };
+
+/** Which part of the registry a run enforces. */
+export type EnforceScope =
+  /** Every repository the policy covers, then the replication configuration (not again when resuming at `cursor`). */
+  | { kind: 'registry'; cursor?: string }
+  /** Only these repositories' settings (still subject to the policy's include/exclude). */
+  | { kind: 'repositories'; names: string[] }
+  /** Only the registry's replication configuration. */
+  | { kind: 'replication' };
+
+/** What set a run off, carried into the events it publishes. */
+export type EnforceTrigger =
+  | { source: 'schedule' }
+  | { source: 'cli' }
+  | { source: 'drift'; eventName: string; eventId?: string; actor?: string };
+
+/** One repository whose settings the run changed, would change, or has notes on. */
+export interface RepositoryEnforcement {
+  repositoryName: string;
+  repositoryArn: string;
+  registryId: string;
+  outcomes: ChangeOutcome[];
+  notes: PlanNote[];
+}
+
+/** Totals of an enforcement run. */
+export interface EnforceSummary {
+  mode: EnforceMode;
+  /** Repositories checked against the policy. */
+  repositories: number;
+  /** Repositories that needed no change. */
+  compliant: number;
+  /** Repositories left out by the policy's include/exclude. */
+  excluded: number;
+  /** Changes planned, the registry's included. */
+  changes: number;
+  applied: number;
+  failed: number;
+  skipped: number;
+  /** Repositories that could not be processed at all (see `failures`). */
+  failedRepositories: number;
+  /** False when the run stopped at its deadline; `cursor` resumes it. */
+  complete: boolean;
+  cursor?: string;
+}
+
+/** The result of an enforcement run (`--format json`). */
+export interface EnforceReport {
+  mode: EnforceMode;
+  scope: EnforceScope['kind'];
+  generatedAt: string;
+  registry: {
+    /** Known when the replication configuration was read. */
+    registryId?: string;
+    region: string;
+    replication: {
+      /** False when the run's scope left replication out. */
+      checked: boolean;
+      mode: 'merge' | 'replace';
+      /** The change and what became of it; null when compliant or not checked. */
+      outcome: ChangeOutcome | null;
+    };
+  };
+  /** Repositories with changes or notes; compliant ones are only counted. */
+  repositories: RepositoryEnforcement[];
+  failures: { repositoryName: string; error: ErrorInfo }[];
+  /** Names asked for that do not exist. */
+  missing: string[];
+  summary: EnforceSummary;
+  /** The `ECR Keeper Setting Enforced` events published; null when nothing was to be published (dry-run). */
+  events: PublishResult | null;
 }

@@ -1,0 +1,35 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import { deadlineIn } from '../lib/deadline';
+import { EnforceRequestSchema, type EnforceRequest } from '../lib/enforce/request';
+import { enforceResponse } from '../lib/enforce/response';
+import { policyEnforceMode, runEnforce } from '../lib/enforce/run';
+import { logErrors, validateEvent } from './shared/middleware';
+import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
+
+/**
+ * Scheduled enforcement of the whole registry. The policy's `enforce.mode` decides: `apply` writes,
+ * `dry-run` plans only. Near the Lambda's timeout the run stops and answers with the cursor to resume at.
+ */
+export function enforceHandler({ clients, logger, policy }: HandlerRuntime) {
+  return middy<EnforceRequest, unknown, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .use(logErrors(logger))
+    .use(validateEvent(EnforceRequestSchema, 'enforce request'))
+    .handler(async (event, context) => {
+      const current = policy();
+      const report = await runEnforce({ ecr: clients.ecr, events: clients.events, log: logger }, current, {
+        mode: policyEnforceMode(current),
+        scope: { kind: 'registry', ...(event.cursor ? { cursor: event.cursor } : {}) },
+        trigger: { source: 'schedule' },
+        deadline: deadlineIn(context.getRemainingTimeInMillis()),
+      });
+      const response = enforceResponse(report);
+      if (report.summary.complete) logger.info('enforce finished', { summary: response.summary, events: response.events });
+      else logger.warn('enforce stopped at the deadline; resume with the cursor', { cursor: report.summary.cursor, summary: response.summary });
+      return response;
+    });
+}
+
+export const handler = enforceHandler(lambdaRuntime());

@@ -1,0 +1,144 @@
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { readRegistryScanning, readReplication } from '../aws/registry';
+import type { Deadline } from '../deadline';
+import { publishEvents } from '../events/publish';
+import { silentLog, type Log } from '../log';
+import type { Policy } from '../policy';
+import { mapRepositories, type RepositoryRun } from '../walker';
+import { applyChanges } from './apply';
+import { enforcedEvents } from './enforced-event';
+import { countOutcomes, runOutcomes } from './outcomes';
+import { planReplication, planRepositorySettings } from './plan';
+import type { EnforceMode, EnforceReport, EnforceScope, EnforceTrigger, RegistryScanning, RepositoryEnforcement } from './types';
+
+/** What {@link runEnforce} needs; without `events` nothing is published. */
+export interface EnforceDeps {
+  ecr: ECRClient;
+  events?: EventBridgeClient;
+  now?: () => Date;
+  log?: Log;
+}
+
+/** Options of {@link runEnforce}. */
+export interface EnforceOptions {
+  mode: EnforceMode;
+  scope: EnforceScope;
+  deadline?: Deadline;
+  /** Repositories worked on at once; the policy's `runtime.concurrency` by default. */
+  concurrency?: number;
+  trigger?: EnforceTrigger;
+  /** Called after each repository, for a progress indicator. */
+  onProgress?: (done: number, repositoryName: string) => void;
+}
+
+/** The mode the Lambdas run in: the policy's `enforce.mode` (`dry-run` plans only). The CLI needs `--apply` instead. */
+export function policyEnforceMode(policy: Pick<Policy, 'enforce'>): EnforceMode {
+  return policy.enforce.mode === 'apply' ? 'apply' : 'plan';
+}
+
+const NO_REPOSITORIES: RepositoryRun<RepositoryEnforcement> = {
+  complete: true,
+  listed: 0,
+  excluded: 0,
+  skipped: [],
+  missing: [],
+  results: [],
+  failures: [],
+};
+
+/**
+ * Enforces the policy's repository settings and replication: reads the registry once, walks the
+ * repositories in scope (each one's skip tag looked up only when its plan has changes), plans, applies
+ * in `apply` mode, and publishes one `ECR Keeper Setting Enforced` event per change applied or failed.
+ * A failure in one repository is recorded, never thrown; a policy that cannot hold on this registry
+ * (replication to itself) throws a PolicyError before any write.
+ *
+ * @example
+ * const report = await runEnforce({ ecr, events }, policy, { mode: 'apply', scope: { kind: 'registry' }, deadline });
+ * if (!report.summary.complete) log.info('resume with', { cursor: report.summary.cursor });
+ */
+export async function runEnforce(deps: EnforceDeps, policy: Policy, options: EnforceOptions): Promise<EnforceReport> {
+  const { ecr } = deps;
+  const log = deps.log ?? silentLog;
+  const now = (deps.now ?? (() => new Date()))();
+  const { mode, scope } = options;
+  const checksReplication = scope.kind === 'replication' || (scope.kind === 'registry' && scope.cursor === undefined);
+  const checksRepositories = scope.kind !== 'replication';
+
+  // Named repositories read the scanning configuration only once one of them is found and in scope;
+  // a registry-wide run reads it up front, so that a registry it cannot read fails the run as a whole.
+  let scanning: Promise<RegistryScanning> | undefined;
+  const scanningState = () => (scanning ??= readRegistryScanning(ecr));
+  const [replicationState, region] = await Promise.all([
+    checksReplication ? readReplication(ecr) : undefined,
+    ecr.config.region(),
+    scope.kind === 'registry' ? scanningState() : undefined,
+  ]);
+
+  const replicationChange = replicationState && planReplication(replicationState.replicationRules, policy, replicationState);
+  const [replication = null] = replicationChange ? await applyChanges({ ecr }, [replicationChange], { mode }) : [];
+
+  let done = 0;
+  const run = checksRepositories
+    ? await mapRepositories(
+        ecr,
+        {
+          include: policy.repositories.include,
+          exclude: policy.repositories.exclude,
+          skipTag: policy.repositories.skipTag,
+          skipLookup: 'lazy',
+          ...(scope.kind === 'repositories' ? { names: scope.names } : {}),
+          ...(scope.kind === 'registry' && scope.cursor !== undefined ? { cursor: scope.cursor } : {}),
+          ...(options.deadline ? { deadline: options.deadline } : {}),
+          concurrency: options.concurrency ?? policy.runtime.concurrency,
+        },
+        async (repo): Promise<RepositoryEnforcement> => {
+          const { changes, notes } = planRepositorySettings(repo.repository, policy, await scanningState());
+          const outcomes = await applyChanges({ ecr }, changes, { mode, isSkipped: () => repo.isSkipped() });
+          options.onProgress?.(++done, repo.name);
+          return { repositoryName: repo.name, repositoryArn: repo.arn, registryId: repo.registryId, outcomes, notes };
+        },
+      )
+    : NO_REPOSITORIES;
+  for (const f of run.failures) log.warn('repository could not be enforced', { repositoryName: f.repositoryName, error: f.error });
+
+  const repositories = run.results.map((r) => r.value);
+  const all = runOutcomes(replication, repositories);
+  for (const o of all) if (o.status === 'failed') log.warn('change failed', { reason: o.change.reason, error: o.error });
+
+  const registryId = replicationState?.registryId;
+  const events = enforcedEvents(replication, repositories, {
+    ...(registryId ? { registryId } : {}),
+    region,
+    ...(options.trigger ? { trigger: options.trigger } : {}),
+  });
+  const published = mode === 'apply' && deps.events ? await publishEvents({ events: deps.events }, policy.events, events) : null;
+  for (const f of published?.failed ?? []) log.warn('event not published', { ...f });
+
+  return {
+    mode,
+    scope: scope.kind,
+    generatedAt: now.toISOString(),
+    registry: {
+      ...(registryId ? { registryId } : {}),
+      region,
+      replication: { checked: checksReplication, mode: policy.replication.mode, outcome: replication },
+    },
+    repositories: repositories.filter((r) => r.outcomes.length > 0 || r.notes.length > 0),
+    failures: run.failures,
+    missing: run.missing,
+    summary: {
+      mode,
+      repositories: repositories.length,
+      compliant: repositories.filter((r) => r.outcomes.length === 0).length,
+      excluded: run.excluded,
+      changes: all.length,
+      ...countOutcomes(all),
+      failedRepositories: run.failures.length,
+      complete: run.complete,
+      ...(run.cursor ? { cursor: run.cursor } : {}),
+    },
+    events: published,
+  };
+}
