@@ -157,6 +157,20 @@ describe('chaos: every failure that outlasts the retries is reported', () => {
     expect(logged).toHaveBeenCalledTimes(failing.length);
   });
 
+  it('enforce --apply: events EventBridge does not take after the retries fail the run (exit 1) and are listed', async () => {
+    const { clients } = await fragileRegistry();
+    beforeSend(clients.events, (action) => {
+      if (action === 'PutEvents') proxy.setFaults({ serverError: 1 });
+    });
+
+    const { code, stdout, stderr } = await runCli(['enforce', '--apply', '--format', 'table'], clients, env);
+
+    expect(stdout).toContain('9 change(s): 7 applied, 0 failed, 2 skipped; 7 event(s) not published');
+    expect(stdout).toMatch(/event not published \(ECR Keeper Setting Enforced\): (InternalException|ServiceUnavailable): /);
+    expect(stderr).toContain('warning: event not published');
+    expect(code).toBe(1);
+  });
+
   it('a registry ECR cannot answer for: every command exits 1 naming the error, and nothing is written', async () => {
     const { clients } = await fragileRegistry();
     const counts = countCalls(clients.ecr);
