@@ -133,3 +133,15 @@ describe('bad input: a bad policy file stops every CLI command with exit code 2 
     }
   });
 });
+
+describe('bad input: a cursor ecr-keeper did not produce', () => {
+  it.each(['audit', 'enforce --apply', 'cleanup --apply'])('%s --cursor: exit code 2 naming the cursor, before any AWS call', async (command) => {
+    const { clients, calls } = countedClients();
+
+    const { code, stderr } = await runCli([...command.split(' '), '--cursor', 'bm90LWEtY3Vyc29y'], clients);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('cursor is not one ecr-keeper produced');
+    expect(calls()).toBe(0);
+  });
+});

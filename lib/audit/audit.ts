@@ -14,7 +14,7 @@ import { readRegistry, type RegistryState } from '../aws/registry';
 import { readRepositoryImages } from '../cleanup/read';
 import { planWalkedRepository } from '../cleanup/run';
 import { walkOptionsFor } from '../walk-options';
-import { isTagged, mapRepositories, type WalkedRepository } from '../walker';
+import { decodeCursor, isTagged, mapRepositories, type WalkedRepository } from '../walker';
 import { analyseRepositoryPolicy } from './repository-policy';
 import type { AuditReport, ImageTally, LastScan, RepositoryAudit } from './types';
 
@@ -161,12 +161,15 @@ export async function runAudit(
 ): Promise<AuditReport> {
   const log = deps.log ?? silentLog;
   const now = (deps.now ?? (() => new Date()))();
+  const walk = walkOptionsFor(policy, options);
+  // A cursor that cannot resume this walk is the caller's mistake: refused before the first call.
+  if (walk.cursor !== undefined) decodeCursor(walk.cursor, walk);
   const registry = await readRegistry(deps.ecr);
   const replicationChange = planReplication(registry.replicationRules, policy, registry) ?? null;
   let done = 0;
   const run = await mapRepositories(
     deps.ecr,
-    walkOptionsFor(policy, options),
+    walk,
     async (repo) => {
       const audit = await auditRepository({ ...deps, now: () => now }, repo, policy, registry);
       options.onProgress?.(++done, repo.name);

@@ -5,7 +5,7 @@ import type { Deadline } from '../deadline';
 import { publishEvents } from '../events/publish';
 import { silentLog, type Log } from '../log';
 import type { Policy } from '../policy';
-import { mapRepositories, type RepositoryRun } from '../walker';
+import { decodeCursor, mapRepositories, type RepositoryRun } from '../walker';
 import { applyChanges } from './apply';
 import { enforcedEvents } from './enforced-event';
 import { countOutcomes, runOutcomes } from './outcomes';
@@ -65,6 +65,8 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
   const { mode, scope } = options;
   const checksReplication = scope.kind === 'replication' || (scope.kind === 'registry' && scope.cursor === undefined);
   const checksRepositories = scope.kind !== 'replication';
+  // A cursor that cannot resume a registry walk is the caller's mistake: refused before the first call.
+  if (scope.kind === 'registry' && scope.cursor !== undefined) decodeCursor(scope.cursor, {});
 
   // Named repositories read the scanning configuration only once one of them is found and in scope;
   // a registry-wide run reads it up front, so that a registry it cannot read fails the run as a whole.
