@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SetRepositoryPolicyCommand, StartImageScanCommand } from '@aws-sdk/client-ecr';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -7,7 +10,7 @@ import { enforceHandler } from '../functions/enforce';
 import { onDriftHandler } from '../functions/on-drift';
 import { onPushHandler } from '../functions/on-push';
 import { onScanCompleteHandler } from '../functions/on-scan-complete';
-import type { HandlerRuntime } from '../functions/shared/runtime';
+import { lambdaRuntime, type HandlerRuntime } from '../functions/shared/runtime';
 import { createEcrClient, createEventBridgeClient, type AwsClients } from '../lib/aws/clients';
 import { parsePolicy } from '../lib/policy';
 import { motoClients, pinMotoAccount } from './support/aws';
@@ -32,6 +35,8 @@ const CREDENTIALS = {
 const CLOUDTRAIL_ACCESS_KEY = 'ASIALEAKCHECKDRIFT01';
 /** A value inside a repository policy (an organisation id in a Condition). */
 const REPOSITORY_POLICY_SECRET = 'o-q8repo0policy7secret';
+/** Values inside policy files that are not policies (a credentials file passed by mistake, broken syntax). */
+const POLICY_FILE_SECRETS = ['fS1credFileSecretKey0123456789', 'bS2busSecretValue', 'yS3yamlSecretValue'];
 
 const POLICY = parsePolicy({ ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'delete' } });
 const env = { ECR_KEEPER_POLICY: JSON.stringify(POLICY) };
@@ -218,5 +223,44 @@ describe('secrets: no credential, token or policy secret in a log line or an eve
 
     expect(said.texts.map((t) => t.text).join('\n')).toContain('AccessDeniedException');
     expectNoSecret(said.texts, secretsOf(said));
+  });
+});
+
+describe('secrets: a policy file that is not a policy is refused without quoting it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-secrets-'));
+  const files = {
+    'credentials': `[default]\naws_access_key_id = ${CREDENTIALS.accessKeyId}\naws_secret_access_key = ${POLICY_FILE_SECRETS[0]}\n`,
+    'policy.json': `{"events": {"busName": ${POLICY_FILE_SECRETS[1]}}}`,
+    'policy.yaml': `cleanup:\n  mode: [${POLICY_FILE_SECRETS[2]}\n`,
+  };
+
+  it.each(Object.entries(files))('the CLI with --policy %s (--verbose)', async (name, text) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+
+    const { code, stdout, stderr } = await runCli(['audit', '--verbose', '--policy', file], signedClients(faithful.endpoint, motoClients().accountId));
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^error: policy file .* is not valid (JSON|YAML)/);
+    expectNoSecret([{ where: 'stderr', text: stderr }, { where: 'stdout', text: stdout }], [...POLICY_FILE_SECRETS, CREDENTIALS.accessKeyId]);
+  });
+
+  it('a Lambda function whose ECR_KEEPER_POLICY is broken JSON around a value', async () => {
+    const runtime: HandlerRuntime = {
+      ...lambdaRuntime({ ECR_KEEPER_POLICY: files['policy.json'] }),
+      clients: signedClients(faithful.endpoint, motoClients().accountId),
+      logger: new Logger({ serviceName: 'ecr-keeper', logLevel: 'DEBUG' }),
+    };
+
+    const run = await captureOutput(() => enforceHandler(runtime)(sampleEvent('schedule-enforce.json') as never, lambdaContext()));
+
+    expect(errorText(run.error)).toContain('is not valid JSON');
+    expectNoSecret(
+      [
+        { where: 'log', text: run.output },
+        { where: 'error', text: errorText(run.error) },
+      ],
+      POLICY_FILE_SECRETS,
+    );
   });
 });
