@@ -229,7 +229,8 @@ describe('secrets: no credential, token or policy secret in a log line or an eve
 describe('secrets: a policy file that is not a policy is refused without quoting it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-secrets-'));
   const files = {
-    'credentials': `[default]\naws_access_key_id = ${CREDENTIALS.accessKeyId}\naws_secret_access_key = ${POLICY_FILE_SECRETS[0]}\n`,
+    // A credentials file with a comment on top: read as YAML, whose errors quote the lines around the problem.
+    'credentials': `# work account\n[default]\naws_access_key_id = ${CREDENTIALS.accessKeyId}\naws_secret_access_key = ${POLICY_FILE_SECRETS[0]}\n`,
     'policy.json': `{"events": {"busName": ${POLICY_FILE_SECRETS[1]}}}`,
     'policy.yaml': `cleanup:\n  mode: [${POLICY_FILE_SECRETS[2]}\n`,
   };
