@@ -6,8 +6,8 @@ import { runCleanup } from '../lib/cleanup/run';
 import { cleanupSummary, cleanupSummaryEvent } from '../lib/cleanup/summary-event';
 import { deadlineIn } from '../lib/deadline';
 import { publishEvents } from '../lib/events/publish';
-import { shouldFanOut } from '../lib/fanout/dispatch';
-import { dispatchScheduledJob } from './shared/fan-out';
+import { shouldFanOut, startDispatch } from '../lib/fanout/dispatch';
+import { fanOutDeps } from './shared/fan-out';
 import { logErrors, validateEvent } from './shared/middleware';
 import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
 import { lambdaWorkQueue } from './shared/work-queue';
@@ -27,7 +27,11 @@ export function cleanupHandler(runtime: HandlerRuntime) {
     .handler(async (input, context) => {
       const event = input as CleanupRequest;
       const current = policy();
-      if (shouldFanOut(current, event)) return dispatchScheduledJob(runtime, current, 'cleanup', context);
+      if (shouldFanOut(current, event)) {
+        const dispatched = await startDispatch(fanOutDeps(runtime), current, 'cleanup', { deadline: deadlineIn(context.getRemainingTimeInMillis()) });
+        logger.info('cleanup dispatched', { ...dispatched });
+        return dispatched;
+      }
       const report = await runCleanup({ ecr: clients.ecr, log: logger }, current, {
         mode: current.cleanup.mode,
         ...(event.repositories ? { names: event.repositories } : {}),

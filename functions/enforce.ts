@@ -5,8 +5,9 @@ import { deadlineIn } from '../lib/deadline';
 import { EnforceRequestSchema, type EnforceRequest } from '../lib/enforce/request';
 import { enforceResponse } from '../lib/enforce/response';
 import { policyEnforceMode, runEnforce } from '../lib/enforce/run';
+import { dispatchEnforce } from '../lib/fanout/dispatch-enforce';
 import { shouldFanOut } from '../lib/fanout/dispatch';
-import { dispatchScheduledJob } from './shared/fan-out';
+import { fanOutDeps } from './shared/fan-out';
 import { logErrors, validateEvent } from './shared/middleware';
 import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
 import { lambdaWorkQueue } from './shared/work-queue';
@@ -25,7 +26,11 @@ export function enforceHandler(runtime: HandlerRuntime) {
     .use(validateEvent(EnforceRequestSchema, 'enforce request'))
     .handler(async (event, context) => {
       const current = policy();
-      if (shouldFanOut(current, event)) return dispatchScheduledJob(runtime, current, 'enforce', context);
+      if (shouldFanOut(current, event)) {
+        const dispatched = await dispatchEnforce(fanOutDeps(runtime), current, { deadline: deadlineIn(context.getRemainingTimeInMillis()) });
+        logger.info('enforce dispatched', { ...dispatched });
+        return dispatched;
+      }
       const report = await runEnforce({ ecr: clients.ecr, events: clients.events, log: logger }, current, {
         mode: policyEnforceMode(current),
         scope: { kind: 'registry', ...(event.cursor ? { cursor: event.cursor } : {}) },

@@ -1,17 +1,8 @@
-import type { Context } from 'aws-lambda';
-import { deadlineIn } from '../../lib/deadline';
-import { startDispatch, type DispatchReport } from '../../lib/fanout/dispatch';
-import type { FanOutJob } from '../../lib/fanout/work-item';
+import type { FanOutDeps } from '../../lib/fanout/dispatch';
 import { requireWorkQueue } from '../../lib/fanout/work-queue';
-import type { Policy } from '../../lib/policy';
 import type { HandlerRuntime } from './runtime';
 
-/** A scheduled handler's fanned-out run: dispatches the job to the work queue within the invocation's time. */
-export async function dispatchScheduledJob(runtime: HandlerRuntime, policy: Policy, job: FanOutJob, context: Context): Promise<DispatchReport> {
-  const { clients, logger, workQueue } = runtime;
-  const report = await startDispatch({ ...clients, queue: requireWorkQueue(workQueue), log: logger }, policy, job, {
-    deadline: deadlineIn(context.getRemainingTimeInMillis()),
-  });
-  logger.info(`${job} dispatched`, { ...report });
-  return report;
+/** What a handler's fanned-out run needs: its clients, its logger and its work queue (a PolicyError without one). */
+export function fanOutDeps({ clients, logger, workQueue }: HandlerRuntime): FanOutDeps {
+  return { ...clients, queue: requireWorkQueue(workQueue), log: logger };
 }

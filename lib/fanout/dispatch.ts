@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Deadline } from '../deadline';
-import { enforceResponse, type EnforceResponse } from '../enforce/response';
-import { policyEnforceMode, runEnforce } from '../enforce/run';
+import type { EnforceResponse } from '../enforce/response';
 import { FanOutError } from '../errors';
 import { MAX_SQS_BATCH_ENTRIES } from '../limits';
 import { silentLog, type Log } from '../log';
@@ -49,12 +48,12 @@ export function shouldFanOut(policy: Pick<Policy, 'runtime'>, request: { cursor?
 }
 
 /**
- * Starts a fanned-out run of a scheduled job: enforce first enforces the registry's replication (registry-
- * level work, once per run), then the repositories the policy covers are handed out as work items. See
- * {@link continueDispatch}.
+ * Starts a fanned-out run of a scheduled job: the repositories the policy covers are handed out as work
+ * items (see {@link continueDispatch}). Enforce's registry-level work comes first, in
+ * {@link dispatchEnforce} (lib/fanout/dispatch-enforce.ts).
  *
  * @example
- * const report = await startDispatch({ ecr, events, queue, log }, policy, 'enforce', { deadline: deadlineIn(context.getRemainingTimeInMillis()) });
+ * const report = await startDispatch({ ecr, events, queue, log }, policy, 'cleanup', { deadline: deadlineIn(context.getRemainingTimeInMillis()) });
  */
 export async function startDispatch(
   deps: FanOutDeps,
@@ -62,20 +61,7 @@ export async function startDispatch(
   job: FanOutJob,
   options: { deadline?: Deadline; run?: string } = {},
 ): Promise<DispatchReport> {
-  const state: DispatchState = { job, run: options.run ?? randomUUID(), sent: 0 };
-  const registry =
-    job === 'enforce'
-      ? enforceResponse(
-          await runEnforce(deps, policy, {
-            mode: policyEnforceMode(policy),
-            scope: { kind: 'replication' },
-            trigger: { source: 'schedule' },
-            ...(options.deadline ? { deadline: options.deadline } : {}),
-          }),
-        )
-      : undefined;
-  const report = await continueDispatch(deps, policy, state, options);
-  return registry ? { ...report, registry } : report;
+  return continueDispatch(deps, policy, { job, run: options.run ?? randomUUID(), sent: 0 }, options);
 }
 
 /** A walk over the repositories the policy covers; the skip tag is left to the workers. */
