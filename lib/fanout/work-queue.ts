@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import { batchBySize, sendWithRetries } from '../batch';
 import { FanOutError, PolicyError, toErrorInfo } from '../errors';
 import { MAX_SQS_BATCH_ENTRIES, MAX_SQS_MESSAGE_BYTES } from '../limits';
 import type { WorkItem } from './work-item';
@@ -28,25 +29,6 @@ export interface SendResult {
   calls: number;
 }
 
-/** Groups entries into SendMessageBatch calls of at most 10 entries and 256 KiB. */
-function batches(entries: SendMessageBatchRequestEntry[]): SendMessageBatchRequestEntry[][] {
-  const out: SendMessageBatchRequestEntry[][] = [];
-  let current: SendMessageBatchRequestEntry[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    const size = Buffer.byteLength(entry.MessageBody ?? '', 'utf8');
-    if (current.length > 0 && (current.length >= MAX_SQS_BATCH_ENTRIES || bytes + size > MAX_SQS_MESSAGE_BYTES)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += size;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
-}
-
 /**
  * Sends work items to the work queue with SendMessageBatch, 10 entries (and at most 256 KiB) a call.
  * Entries SQS fails inside a successful call are sent again with backoff; entries that still fail, or a
@@ -68,32 +50,34 @@ export async function sendWorkItems(
   const tooLarge = entries.filter((e) => Buffer.byteLength(e.MessageBody, 'utf8') > MAX_SQS_MESSAGE_BYTES);
   if (tooLarge.length > 0) throw new FanOutError(`${tooLarge.length} work item(s) exceed SQS's ${MAX_SQS_MESSAGE_BYTES} bytes`);
 
-  for (const batch of batches(entries)) {
-    let pending = batch;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await sleep(Math.min(2000, 100 * 2 ** (attempt - 1)));
-      result.calls++;
-      let out;
-      try {
-        out = await deps.queue.sqs.send(new SendMessageBatchCommand({ QueueUrl: deps.queue.url, Entries: pending }));
-      } catch (err) {
-        const { code, message } = toErrorInfo(err);
-        throw new FanOutError(`SendMessageBatch failed after ${result.sent} work item(s) were sent: ${code}: ${message}`, { cause: err });
-      }
-      result.sent += out.Successful?.length ?? 0;
-      const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
-      const answered = new Set([...(out.Successful ?? []).map((s) => s.Id), ...failed.keys()]);
-      // An entry SQS neither accepted nor refused is sent again, like a refused one.
-      const retry = pending.filter((e) => failed.has(e.Id) || !answered.has(e.Id));
-      const final = retry.filter((e) => failed.get(e.Id)?.SenderFault === true);
-      if (final.length > 0 || (retry.length > 0 && attempt >= retries)) {
-        const first = failed.get((final[0] ?? retry[0])!.Id);
-        throw new FanOutError(
-          `${retry.length} work item(s) could not be sent after ${attempt + 1} attempt(s): ${first?.Code ?? 'Unknown'}: ${first?.Message ?? 'no answer for the entry'}`,
-        );
-      }
-      pending = retry;
-    }
+  const size = (entry: SendMessageBatchRequestEntry) => Buffer.byteLength(entry.MessageBody ?? '', 'utf8');
+  for (const batch of batchBySize(entries, { maxEntries: MAX_SQS_BATCH_ENTRIES, maxBytes: MAX_SQS_MESSAGE_BYTES }, size)) {
+    result.calls += await sendWithRetries(
+      batch,
+      async (pending, attempt) => {
+        let out;
+        try {
+          out = await deps.queue.sqs.send(new SendMessageBatchCommand({ QueueUrl: deps.queue.url, Entries: [...pending] }));
+        } catch (err) {
+          const { code, message } = toErrorInfo(err);
+          throw new FanOutError(`SendMessageBatch failed after ${result.sent} work item(s) were sent: ${code}: ${message}`, { cause: err });
+        }
+        result.sent += out.Successful?.length ?? 0;
+        const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
+        const answered = new Set([...(out.Successful ?? []).map((s) => s.Id), ...failed.keys()]);
+        // An entry SQS neither accepted nor refused is sent again, like a refused one.
+        const retry = pending.filter((e) => failed.has(e.Id) || !answered.has(e.Id));
+        const final = retry.filter((e) => failed.get(e.Id)?.SenderFault === true);
+        if (final.length > 0 || (retry.length > 0 && attempt >= retries)) {
+          const first = failed.get((final[0] ?? retry[0])!.Id);
+          throw new FanOutError(
+            `${retry.length} work item(s) could not be sent after ${attempt + 1} attempt(s): ${first?.Code ?? 'Unknown'}: ${first?.Message ?? 'no answer for the entry'}`,
+          );
+        }
+        return retry;
+      },
+      sleep,
+    );
   }
   return result;
 }
