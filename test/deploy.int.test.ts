@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { CreateRepositoryCommand, StartImageScanCommand } from '@aws-sdk/client-ecr';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditHandler } from '../functions/audit';
 import { cleanupHandler } from '../functions/cleanup';
 import { enforceHandler } from '../functions/enforce';
@@ -44,6 +45,7 @@ let pkg: ServicePackage;
 beforeAll(() => {
   pkg = packageService();
 }, 180_000);
+afterAll(() => rmSync(pkg.dir, { recursive: true, force: true }));
 
 const FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-push', 'on-scan-complete', 'worker'];
 /** The functions invoked asynchronously: by EventBridge rules, or (the audit) possibly with --type Event. */

@@ -158,6 +158,32 @@ describe('fan-out: dispatcher -> work queue -> worker', () => {
     expect(itemsOf(await work.drain()).map((i) => (i.kind === 'cleanup' ? i.maxDeletes : null))).toEqual([34, 33, 33]);
   });
 
+  it('hands the shared cap on when the count used up the time before a single item was sent', async () => {
+    const clients = motoClients();
+    const work = await motoWorkQueue(clients.accountId);
+    await createRepositories(clients, named('app', 3));
+    const policy = parsePolicy({ runtime: { fanOut: true, repositoriesPerWorkItem: 2 }, cleanup: { maxDeletesPerRun: 9 } });
+
+    const first = await startDispatch(deps(clients, work), policy, 'cleanup', { deadline: deadlineAfter(4) });
+
+    expect(first).toMatchObject({ counted: 3, complete: false, sent: { items: 0 }, budget: { cap: 9, items: 2, left: 9 } });
+    const [continuation] = itemsOf(await work.drain());
+    expect(continuation).toMatchObject({ kind: 'dispatch', state: { sent: 0, budget: { cap: 9, items: 2, left: 9 } } });
+    await runWorkItem(deps(clients, work), policy, continuation!);
+    expect(itemsOf(await work.drain()).map((i) => (i.kind === 'cleanup' ? `${i.names.length}:${i.maxDeletes}` : i.kind))).toEqual(['2:5', '1:4']);
+  });
+
+  it('fails a continuation that reached its deadline before listing a repository, rather than hand on the same cursor', async () => {
+    const clients = motoClients();
+    const work = await motoWorkQueue(clients.accountId);
+    await createRepositories(clients, named('svc', 2));
+
+    await expect(startDispatch(deps(clients, work), parsePolicy(FAN_OUT), 'enforce', { deadline: { at: 0, now: () => 1 } })).rejects.toThrow(
+      /reached its deadline before listing a repository/,
+    );
+    expect((await work.drain()).Records).toEqual([]);
+  });
+
   it('sends the rest of a work item that reached its deadline, with the rest of its deletion share', async () => {
     const clients = motoClients();
     const work = await motoWorkQueue(clients.accountId);
@@ -174,6 +200,18 @@ describe('fan-out: dispatcher -> work queue -> worker', () => {
     expect(rest).toMatchObject({ kind: 'cleanup', run: 'r1', index: 0, names: repositories, maxDeletes: 3, cursor: expect.any(String) });
     const final = await runWorkItem(deps(clients, work), policy, rest!);
     expect(final).toMatchObject({ followUp: false, summary: { repositories: 3, complete: true } });
+  });
+
+  it('fails a work item that reached its deadline before its first repository, so SQS delivers it again', async () => {
+    const clients = motoClients();
+    const work = await motoWorkQueue(clients.accountId);
+    await createRepositories(clients, ['svc/a']);
+    const item: WorkItem = { kind: 'enforce', run: 'r1', index: 0, names: ['svc/a'] };
+
+    await expect(runWorkItem(deps(clients, work), parsePolicy(FAN_OUT), item, { deadline: deadlineAfter(1) })).rejects.toThrow(
+      'work item r1/0 reached its deadline before its first repository',
+    );
+    expect((await work.drain()).Records).toEqual([]);
   });
 
   it('runs a manual cleanup naming repositories in one invocation, fan-out or not', async () => {

@@ -69,9 +69,9 @@ function walk(deps: FanOutDeps, policy: Policy, cursor: string | undefined, dead
   return walkRepositories(deps.ecr, walkOptionsFor(policy, { ...(cursor ? { cursor } : {}), ...(deadline ? { deadline } : {}) }));
 }
 
-/** A walk that stopped at the deadline before it listed one repository cannot hand on a better cursor. */
-function assertProgress(walked: RepositoryWalk, state: DispatchState): void {
-  if (walked.outcome.listed === 0) {
+/** A step that stopped at the deadline before it listed one repository would hand on the same state forever. */
+function assertProgress(listed: number, state: DispatchState): void {
+  if (listed === 0) {
     throw new FanOutError(`dispatch of ${state.job} run ${state.run} reached its deadline before listing a repository; nothing to hand on`);
   }
 }
@@ -92,6 +92,7 @@ export async function continueDispatch(deps: FanOutDeps, policy: Policy, from: D
   const perItem = policy.runtime.repositoriesPerWorkItem;
   let state = from;
   let counted = 0;
+  let listed = 0;
   const sent = { items: 0, repositories: 0, calls: 0 };
   const send = async (items: WorkItem[]) => {
     sent.calls += (await sendWorkItems({ queue: deps.queue }, items)).calls;
@@ -108,9 +109,10 @@ export async function continueDispatch(deps: FanOutDeps, policy: Policy, from: D
   if (state.job === 'cleanup' && !state.budget) {
     const counting = walk(deps, policy, state.cursor, options.deadline);
     for await (const _repository of counting) counted++;
+    listed += counting.outcome.listed;
     const total = (state.counted ?? 0) + counted;
     if (!counting.outcome.complete) {
-      assertProgress(counting, state);
+      assertProgress(counting.outcome.listed, state);
       state = { ...state, counted: total, ...(counting.outcome.cursor ? { cursor: counting.outcome.cursor } : {}) };
       await send([{ kind: 'dispatch', state }]);
       log.info('dispatch counting continues in the worker', { run: state.run, counted: total });
@@ -147,7 +149,7 @@ export async function continueDispatch(deps: FanOutDeps, policy: Policy, from: D
   if (names.length > 0) addItem();
   const { complete, cursor } = dispatching.outcome;
   if (!complete) {
-    assertProgress(dispatching, state);
+    assertProgress(listed + dispatching.outcome.listed, state);
     pending.push({ kind: 'dispatch', state: { ...state, ...(cursor ? { cursor } : {}) } });
   }
   for (let i = 0; i < pending.length; i += MAX_SQS_BATCH_ENTRIES) await send(pending.slice(i, i + MAX_SQS_BATCH_ENTRIES));
