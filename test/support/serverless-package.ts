@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { readZip } from './zip';
@@ -24,6 +24,7 @@ export interface Statement {
 
 /** What `serverless package` wrote: the template, and each function's zip. */
 export interface ServicePackage {
+  /** The package directory; remove it when done. */
   dir: string;
   /** The CloudFormation template `serverless deploy` would send. */
   resources: Record<string, Resource>;
@@ -38,11 +39,14 @@ export interface ServicePackage {
  */
 export function packageService(): ServicePackage {
   const dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-package-'));
+  // serverless-esbuild stages each function in a temporary directory of its own and leaves it there.
+  const scratch = join(dir, 'tmp');
+  mkdirSync(scratch);
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--package', dir], {
     cwd: ROOT,
     timeout: 120_000,
     stdio: 'pipe',
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    env: { ...process.env, TMPDIR: scratch, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
   });
   const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
     Resources: Record<string, Resource>;
