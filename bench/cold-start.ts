@@ -15,7 +15,7 @@ export interface ColdStartResult {
 }
 
 const ROOT = resolve(import.meta.dirname, '..');
-const OUT = join(ROOT, '.bench-build');
+const OUT = join(ROOT, '.bench-build', 'functions');
 
 /** The esbuild options serverless-esbuild uses, read from serverless.yml's custom.esbuild. */
 export function serverlessEsbuildOptions(): BuildOptions {
