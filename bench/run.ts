@@ -10,6 +10,7 @@
  * against the minimum), `walker` (200,000 images on a stubbed transport), `cold-start` (every function bundle).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { coldStart } from './cold-start';
@@ -50,7 +51,10 @@ async function bench(): Promise<void> {
   const only = new Set((values.only ?? PARTS.join(',')).split(','));
   const unknown = [...only].filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`--only takes ${PARTS.join(', ')}, not ${unknown.join(', ')}`);
-  const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, argv: process.argv.slice(2) };
+  // Other work on the machine slows moto and the timings with it (never the call counts): say how busy it was.
+  const machine = { cpus: cpus().length, loadAverageAtStart: loadavg()[0] ?? 0 };
+  const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, argv: process.argv.slice(2), machine };
+  console.log(`node ${process.version}, ${machine.cpus} CPUs, load average ${machine.loadAverageAtStart.toFixed(2)} at start`);
 
   if (only.has('registry')) {
     const r = await registryBench({
@@ -80,6 +84,9 @@ async function bench(): Promise<void> {
     console.log(`\n${renderColdStart(r, runs)}`);
   }
 
+  const loadAverageAtEnd = loadavg()[0] ?? 0;
+  results.machine = { ...machine, loadAverageAtEnd };
+  console.log(`\nload average ${loadAverageAtEnd.toFixed(2)} at the end (1 minute)`);
   const dir = resolve(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
