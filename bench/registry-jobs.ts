@@ -1,7 +1,7 @@
-import type { AuditSummary } from '../lib/audit/types';
+import type { AuditReport } from '../lib/audit/types';
 import { createEcrClient } from '../lib/aws/clients';
-import type { CleanupSummary } from '../lib/cleanup/types';
-import type { EnforceSummary } from '../lib/enforce/types';
+import type { CleanupReport } from '../lib/cleanup/types';
+import type { EnforceReport } from '../lib/enforce/types';
 import { startMotoServer } from '../scripts/moto-server';
 import { newAccountId, pinMotoAccount } from '../test/support/aws';
 import { callsByAction, countCalls } from '../test/support/call-count';
@@ -74,24 +74,27 @@ interface Job {
   job: string;
   argv: string[];
   minimum: Calls;
-  outcome: (report: { summary: Record<string, unknown> }) => Record<string, unknown>;
+  /** The figures of the job's own summary, read from its JSON report. */
+  outcome: (json: string) => Record<string, unknown>;
 }
 
-function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
-  return Object.fromEntries(keys.map((k) => [k, value[k]])) as Pick<T, K>;
+function enforceOutcome(json: string): Record<string, unknown> {
+  const { repositories, excluded, changes, applied, skipped, failed } = (JSON.parse(json) as EnforceReport).summary;
+  return { repositories, excluded, changes, applied, skipped, failed };
 }
 
 /** The four jobs, as a user runs them one after the other, each with its minimum. */
 function jobs(repos: readonly SeededRepository[], concurrency: number): Job[] {
   const common = ['--format', 'json', '--concurrency', String(concurrency)];
-  const enforceOutcome = (r: { summary: Record<string, unknown> }) =>
-    pick(r.summary as unknown as EnforceSummary, ['repositories', 'excluded', 'changes', 'applied', 'skipped', 'failed']);
   return [
     {
       job: 'audit',
       argv: ['audit', ...common],
       minimum: auditMinimum(repos),
-      outcome: (r) => pick(r.summary as unknown as AuditSummary, ['repositories', 'outOfPolicy', 'skipped', 'excluded', 'reclaimableImages', 'changes']),
+      outcome: (json) => {
+        const { repositories, outOfPolicy, skipped, excluded, reclaimableImages, changes } = (JSON.parse(json) as AuditReport).summary;
+        return { repositories, outOfPolicy, skipped, excluded, reclaimableImages, changes };
+      },
     },
     { job: 'enforce --apply', argv: ['enforce', '--apply', ...common], minimum: enforceMinimum(repos, 'first'), outcome: enforceOutcome },
     { job: 'enforce --apply (again)', argv: ['enforce', '--apply', ...common], minimum: enforceMinimum(repos, 'again'), outcome: enforceOutcome },
@@ -99,9 +102,9 @@ function jobs(repos: readonly SeededRepository[], concurrency: number): Job[] {
       job: 'cleanup --apply',
       argv: ['cleanup', '--apply', ...common],
       minimum: cleanupMinimum(repos),
-      outcome: (r) => {
-        const s = r.summary as unknown as CleanupSummary;
-        return { repositories: s.repositories, planned: s.planned.count, deleted: s.deleted.count, failed: s.failed };
+      outcome: (json) => {
+        const { repositories, planned, deleted, failed } = (JSON.parse(json) as CleanupReport).summary;
+        return { repositories, planned: planned.count, deleted: deleted.count, failed };
       },
     },
   ];
@@ -175,7 +178,7 @@ export async function registryBench(options: RegistryBenchOptions): Promise<Regi
         callsPerSecond: actual / (wallMs / 1000),
         rss,
         cpuMs,
-        outcome: code === 0 ? job.outcome(JSON.parse(stdout) as { summary: Record<string, unknown> }) : {},
+        outcome: code === 0 ? job.outcome(stdout) : {},
         ...(code !== 0 ? { error: stderr.trim() } : {}),
       });
     }
