@@ -116,6 +116,22 @@ function sumByAction(stats: Record<string, number>): number {
 
 const minus = (after: number | undefined, before: number | undefined) => (after !== undefined && before !== undefined ? after - before : undefined);
 
+/** Runs `work` and measures its wall time, this process's peak RSS, and the CPU time of this process and of the others. */
+async function measured<T>(others: { layer: number; moto: number }, work: () => Promise<T>): Promise<{ value: T; wallMs: number; rss: RssFigures; cpuMs: JobCpu }> {
+  const before = { ecrKeeper: ownCpuMs(), layer: processCpuMs(others.layer), moto: processCpuMs(others.moto) };
+  const meter = peakRssMeter();
+  const started = performance.now();
+  const value = await work();
+  const wallMs = performance.now() - started;
+  const rss = meter.stop();
+  const cpuMs: JobCpu = { ecrKeeper: ownCpuMs() - before.ecrKeeper };
+  const layer = minus(processCpuMs(others.layer), before.layer);
+  const moto = minus(processCpuMs(others.moto), before.moto);
+  if (layer !== undefined) cpuMs.layer = layer;
+  if (moto !== undefined) cpuMs.moto = moto;
+  return { value, wallMs, rss, cpuMs };
+}
+
 /**
  * The registry part of the bench: starts moto_server on loopback with the faithful ECR layer in front of it
  * (in a process of its own, no faults: paging and subjectManifestDigest as ECR), seeds the registry, then
@@ -148,17 +164,7 @@ export async function registryBench(options: RegistryBenchOptions): Promise<Regi
     for (const job of jobs(repos, options.concurrency)) {
       counted.clear();
       const wireBefore = sumByAction((await layer.stats()).byAction);
-      const cpuBefore = { ecrKeeper: ownCpuMs(), layer: processCpuMs(layer.pid), moto: processCpuMs(moto.pid) };
-      const meter = peakRssMeter();
-      const started = performance.now();
-      const { code, stdout, stderr } = await runCli(job.argv, clients, env);
-      const wallMs = performance.now() - started;
-      const rss = meter.stop();
-      const cpuMs: JobCpu = { ecrKeeper: ownCpuMs() - cpuBefore.ecrKeeper };
-      const layerMs = minus(processCpuMs(layer.pid), cpuBefore.layer);
-      const motoMs = minus(processCpuMs(moto.pid), cpuBefore.moto);
-      if (layerMs !== undefined) cpuMs.layer = layerMs;
-      if (motoMs !== undefined) cpuMs.moto = motoMs;
+      const { value: cli, wallMs, rss, cpuMs } = await measured({ layer: layer.pid, moto: moto.pid }, () => runCli(job.argv, clients, env));
       const wireRequests = sumByAction((await layer.stats()).byAction) - wireBefore;
 
       const calls = callsByAction(counted);
@@ -167,7 +173,7 @@ export async function registryBench(options: RegistryBenchOptions): Promise<Regi
       results.push({
         job: job.job,
         argv: job.argv,
-        exitCode: code,
+        exitCode: cli.code,
         calls,
         minimum: job.minimum,
         actual,
@@ -178,8 +184,8 @@ export async function registryBench(options: RegistryBenchOptions): Promise<Regi
         callsPerSecond: actual / (wallMs / 1000),
         rss,
         cpuMs,
-        outcome: code === 0 ? job.outcome(stdout) : {},
-        ...(code !== 0 ? { error: stderr.trim() } : {}),
+        outcome: cli.code === 0 ? job.outcome(cli.stdout) : {},
+        ...(cli.code !== 0 ? { error: cli.stderr.trim() } : {}),
       });
     }
 
