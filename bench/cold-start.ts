@@ -15,7 +15,7 @@ export interface ColdStartResult {
 }
 
 const ROOT = resolve(import.meta.dirname, '..');
-const OUT = join(ROOT, '.bench-build');
+const OUT = join(ROOT, '.bench-build', 'functions');
 
 /** The esbuild options serverless-esbuild uses, read from serverless.yml's custom.esbuild. */
 export function serverlessEsbuildOptions(): BuildOptions {
@@ -41,29 +41,32 @@ export function handlerFiles(): string[] {
     .sort();
 }
 
+/** Loads a bundle in a fresh `node` process; returns the milliseconds from `require` to an exported handler. */
+function loadOnce(outfile: string): number {
+  const probe = `const t=performance.now();const m=require(${JSON.stringify(outfile)});if(typeof m.handler!=='function')throw new Error('no handler');process.stdout.write(String(performance.now()-t));`;
+  const out = execFileSync(process.execPath, ['-e', probe], {
+    cwd: ROOT,
+    env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  return Number(out.toString());
+}
+
 /**
- * Builds every function as serverless does and loads each bundle `runs` times in a fresh `node`
- * process, timing the require (module scope: SDK clients, logger) from inside that process.
+ * Builds every function as serverless does, then loads each bundle `runs` times in a fresh `node`
+ * process, timing the require (module scope: SDK clients, logger) from inside that process. The runs go
+ * round the functions in turn, so that a burst of other work on the machine slows every function alike.
  */
 export async function coldStart(options: { runs?: number } = {}): Promise<ColdStartResult[]> {
   const runs = options.runs ?? 9;
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
-  const results: ColdStartResult[] = [];
+  const bundles: { name: string; outfile: string; times: number[] }[] = [];
   for (const file of handlerFiles()) {
     const name = basename(file, '.ts');
     const outfile = join(OUT, `${name}.cjs`);
     await build({ ...serverlessEsbuildOptions(), entryPoints: [file], outfile, logLevel: 'error' });
-    const probe = `const t=performance.now();const m=require(${JSON.stringify(outfile)});if(typeof m.handler!=='function')throw new Error('no handler');process.stdout.write(String(performance.now()-t));`;
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const out = execFileSync(process.execPath, ['-e', probe], {
-        cwd: ROOT,
-        env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      });
-      times.push(Number(out.toString()));
-    }
-    results.push({ function: name, bundleBytes: statSync(outfile).size, medianLoadMs: median(times), runsMs: times });
+    bundles.push({ name, outfile, times: [] });
   }
-  return results;
+  for (let i = 0; i < runs; i++) for (const bundle of bundles) bundle.times.push(loadOnce(bundle.outfile));
+  return bundles.map((b) => ({ function: b.name, bundleBytes: statSync(b.outfile).size, medianLoadMs: median(b.times), runsMs: b.times }));
 }

@@ -1,64 +1,92 @@
 /**
  * `npm run bench`: the figures that matter in production, measured (never asserted in tests).
  *
- *   npm run bench                       # everything with the defaults
+ *   npm run bench                                   # everything with the defaults (1000 x (5 + 5))
+ *   npm run bench -- --only registry --repos 200 --tagged 5 --untagged 5 --concurrency 8
  *   npm run bench -- --only walker,cold-start
- *   npm run bench -- --repos 200 --tagged 5 --untagged 5 --concurrency 8
+ *   npm run bench -- --only walker --walker-node-options=--max-semi-space-size=4
+ *
+ * Parts: `registry` (seed moto, then audit, enforce --apply twice and cleanup --apply through the CLI, calls
+ * against the minimum), `walker` (200,000 images on a stubbed transport), `cold-start` (every function bundle).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderTable } from '../lib/report/table';
 import { coldStart } from './cold-start';
-import { mib } from './memory';
+import { registryBench } from './registry-jobs';
+import { renderColdStart, renderRegistry, renderWalker } from './render';
 import { walkerScaleInChild } from './walker-scale';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+// moto takes any credentials; never sign with real ones, nor reach AWS.
+process.env.AWS_ACCESS_KEY_ID = 'testing';
+process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+delete process.env.AWS_SESSION_TOKEN;
+delete process.env.AWS_PROFILE;
 
-const PARTS = ['walker', 'cold-start'] as const;
+const PARTS = ['registry', 'walker', 'cold-start'] as const;
+
+function count(values: Record<string, unknown>, name: string, min: number): number {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}, not "${String(values[name])}"`);
+  return n;
+}
 
 async function bench(): Promise<void> {
   const { values } = parseArgs({
     options: {
       only: { type: 'string' },
+      repos: { type: 'string', default: '1000' },
+      tagged: { type: 'string', default: '5' },
+      untagged: { type: 'string', default: '5' },
+      concurrency: { type: 'string', default: '8' },
+      'seed-concurrency': { type: 'string', default: '16' },
       'walker-repos': { type: 'string', default: '2000' },
       'walker-images': { type: 'string', default: '100' },
+      'walker-node-options': { type: 'string', multiple: true },
       runs: { type: 'string', default: '9' },
-      concurrency: { type: 'string', default: '8' },
     },
   });
   const only = new Set((values.only ?? PARTS.join(',')).split(','));
-  const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
+  const unknown = [...only].filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`--only takes ${PARTS.join(', ')}, not ${unknown.join(', ')}`);
+  // Other work on the machine slows moto and the timings with it (never the call counts): say how busy it was.
+  const machine = { cpus: cpus().length, loadAverageAtStart: loadavg()[0] ?? 0 };
+  const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, argv: process.argv.slice(2), machine };
+  console.log(`node ${process.version}, ${machine.cpus} CPUs, load average ${machine.loadAverageAtStart.toFixed(2)} at start`);
+
+  if (only.has('registry')) {
+    const r = await registryBench({
+      shape: { repositories: count(values, 'repos', 1), tagged: count(values, 'tagged', 0), untagged: count(values, 'untagged', 0) },
+      concurrency: count(values, 'concurrency', 1),
+      seedConcurrency: count(values, 'seed-concurrency', 1),
+    });
+    results.registry = r;
+    console.log(`\n${renderRegistry(r)}`);
+  }
 
   if (only.has('walker')) {
     const r = await walkerScaleInChild({
-      repositories: Number(values['walker-repos']),
-      imagesPerRepository: Number(values['walker-images']),
-      concurrency: Number(values.concurrency),
+      repositories: count(values, 'walker-repos', 1),
+      imagesPerRepository: count(values, 'walker-images', 1),
+      concurrency: count(values, 'concurrency', 1),
+      nodeOptions: values['walker-node-options'] ?? [],
     });
     results.walker = r;
-    console.log(`\n## Walker scale (stubbed ECR transport, ${r.repositories} repositories x ${r.images / r.repositories} images)\n`);
-    console.log(
-      renderTable(
-        [{ header: 'IMAGES', align: 'right' }, { header: 'PAGES', align: 'right' }, { header: 'WALL', align: 'right' }, { header: 'PER IMAGE', align: 'right' }, { header: 'RSS START', align: 'right' }, { header: 'RSS PEAK', align: 'right' }, { header: 'HEAP AFTER GC', align: 'right' }],
-        [[String(r.images), `${r.pages.describeRepositories} + ${r.pages.describeImages}`, `${r.wallMs.toFixed(0)} ms`, `${(r.nsPerImage / 1000).toFixed(2)} µs`, mib(r.startRss), mib(r.peakRss), r.heapAfterGc ? mib(r.heapAfterGc) : '-']],
-      ),
-    );
-    console.log('(per image: wall time minus the stub, i.e. the walker plus the SDK deserialising JSON)');
+    console.log(`\n${renderWalker(r)}`);
   }
 
   if (only.has('cold-start')) {
-    const r = await coldStart({ runs: Number(values.runs) });
+    const runs = count(values, 'runs', 1);
+    const r = await coldStart({ runs });
     results.coldStart = r;
-    console.log(`\n## Cold start (esbuild as serverless.yml, load + client construction, median of ${values.runs} fresh node processes)\n`);
-    console.log(
-      renderTable(
-        [{ header: 'FUNCTION' }, { header: 'BUNDLE', align: 'right' }, { header: 'MEDIAN LOAD', align: 'right' }],
-        r.map((f) => [f.function, `${(f.bundleBytes / 1024).toFixed(0)} KiB`, `${f.medianLoadMs.toFixed(1)} ms`]),
-      ),
-    );
+    console.log(`\n${renderColdStart(r, runs)}`);
   }
 
+  const loadAverageAtEnd = loadavg()[0] ?? 0;
+  results.machine = { ...machine, loadAverageAtEnd };
+  console.log(`\nload average ${loadAverageAtEnd.toFixed(2)} at the end (1 minute)`);
   const dir = resolve(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -1,11 +1,14 @@
 import { Readable } from 'node:stream';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { mapRepositories, walkImages } from '../lib/walker';
-import { rssSampler } from './memory';
+import { peakRssMeter, type RssFigures } from './memory';
 
 /** Figures of the walker-scale run. */
 export interface WalkerScaleResult {
   repositories: number;
+  /** Repositories walked at once. */
+  concurrency: number;
   images: number;
   pages: { describeRepositories: number; describeImages: number };
   wallMs: number;
@@ -13,11 +16,21 @@ export interface WalkerScaleResult {
   stubMs: number;
   /** Wall time per image minus the stub: the walker plus the SDK's own deserialisation. */
   nsPerImage: number;
-  startRss: number;
-  peakRss: number;
-  /** Heap in use after a full GC at the end (only when node runs with --expose-gc). */
-  heapAfterGc?: number;
+  /** Peak RSS of the walk (the kernel's high-water mark on Linux). */
+  rss: RssFigures;
+  /**
+   * What the RSS is made of, the largest values seen (sampled after every 25th repository): V8's heap as
+   * committed, its young generation (new space) alone, and the off-heap ArrayBuffers (response bodies).
+   */
+  peaks: { heapTotal: number; newSpace: number; arrayBuffers: number };
+  /** Heap in use and ArrayBuffers left after a full GC at the end (only when node runs with --expose-gc): what is kept. */
+  afterGc?: { heapUsed: number; arrayBuffers: number };
+  /** Extra node options the child ran with (none by default). */
+  nodeOptions: string[];
 }
+
+/** Repositories between two samples of the memory breakdown. */
+const SAMPLE_EVERY = 25;
 
 const PAGE = 1000;
 
@@ -77,9 +90,12 @@ function stubTransport(repositories: number, perRepo: number, stats: { stubNs: b
  * Walks `repositories` x `imagesPerRepository` images served in full pages by a stubbed transport (no
  * network, fresh objects for every page), to show that memory stays flat and to time the work per image.
  */
-export async function walkerScale(options: { repositories?: number; imagesPerRepository?: number; concurrency?: number } = {}): Promise<WalkerScaleResult> {
+export async function walkerScale(
+  options: { repositories?: number; imagesPerRepository?: number; concurrency?: number; nodeOptions?: string[] } = {},
+): Promise<WalkerScaleResult> {
   const repositories = options.repositories ?? 2000;
   const perRepo = options.imagesPerRepository ?? 100;
+  const concurrency = options.concurrency ?? 8;
   const stats = { stubNs: 0n, pages: { describeRepositories: 0, describeImages: 0 } };
   const ecr = new ECRClient({
     region: 'us-east-1',
@@ -87,33 +103,49 @@ export async function walkerScale(options: { repositories?: number; imagesPerRep
     requestHandler: stubTransport(repositories, perRepo, stats) as never,
   });
 
-  const sampler = rssSampler();
+  const peaks = { heapTotal: 0, newSpace: 0, arrayBuffers: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+    peaks.heapTotal = Math.max(peaks.heapTotal, m.heapTotal);
+    peaks.newSpace = Math.max(peaks.newSpace, young);
+    peaks.arrayBuffers = Math.max(peaks.arrayBuffers, m.arrayBuffers);
+  };
+  const meter = peakRssMeter();
   const started = process.hrtime.bigint();
   let images = 0;
   let bytes = 0;
-  const run = await mapRepositories(ecr, { concurrency: options.concurrency ?? 8 }, async (repo) => {
+  let done = 0;
+  const run = await mapRepositories(ecr, { concurrency }, async (repo) => {
     for await (const image of walkImages(ecr, repo.name)) {
       images++;
       bytes += image.imageSizeInBytes ?? 0;
     }
+    if (++done % SAMPLE_EVERY === 0) sample();
   });
   const wallNs = process.hrtime.bigint() - started;
-  const { peakRss, startRss } = sampler.stop();
+  const rss = meter.stop();
   if (run.failures.length > 0 || run.results.length !== repositories || images !== repositories * perRepo || bytes <= 0) {
     throw new Error(`walker-scale run is wrong: ${run.results.length} repositories, ${images} images, ${run.failures.length} failures`);
   }
   const gc = (globalThis as { gc?: () => void }).gc;
+  // ArrayBuffers are freed by a sweeper that runs after the collection: collect, let it run, collect again.
   gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  gc?.();
+  const after = process.memoryUsage();
   return {
     repositories,
+    concurrency,
     images,
     pages: stats.pages,
     wallMs: Number(wallNs) / 1e6,
     stubMs: Number(stats.stubNs) / 1e6,
     nsPerImage: Number(wallNs - stats.stubNs) / images,
-    startRss,
-    peakRss,
-    ...(gc ? { heapAfterGc: process.memoryUsage().heapUsed } : {}),
+    rss,
+    peaks,
+    ...(gc ? { afterGc: { heapUsed: after.heapUsed, arrayBuffers: after.arrayBuffers } } : {}),
+    nodeOptions: options.nodeOptions ?? [],
   };
 }
 
@@ -121,12 +153,18 @@ export async function walkerScale(options: { repositories?: number; imagesPerRep
  * Runs {@link walkerScale} in a fresh `node --expose-gc` process from an esbuild bundle, as a Lambda
  * would run it, so that the RSS figures are the walker's and not those of the bench's own tooling.
  */
-export async function walkerScaleInChild(options: { repositories: number; imagesPerRepository: number; concurrency: number }): Promise<WalkerScaleResult> {
+export async function walkerScaleInChild(options: {
+  repositories: number;
+  imagesPerRepository: number;
+  concurrency: number;
+  /** Extra node options for the child (e.g. `--max-semi-space-size=4`), to study what drives the peak. */
+  nodeOptions?: string[];
+}): Promise<WalkerScaleResult> {
   const { build } = await import('esbuild');
   const { execFileSync } = await import('node:child_process');
   const { join, resolve } = await import('node:path');
   const root = resolve(import.meta.dirname, '..');
-  const outfile = join(root, '.bench-build', 'walker-scale.mjs');
+  const outfile = join(root, '.bench-build', 'walker', 'walker-scale.mjs');
   await build({
     entryPoints: [join(root, 'bench', 'walker-scale-main.ts')],
     bundle: true,
@@ -137,7 +175,7 @@ export async function walkerScaleInChild(options: { repositories: number; images
     logLevel: 'error',
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   });
-  const out = execFileSync(process.execPath, ['--expose-gc', outfile, JSON.stringify(options)], {
+  const out = execFileSync(process.execPath, ['--expose-gc', ...(options.nodeOptions ?? []), outfile, JSON.stringify(options)], {
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     maxBuffer: 1 << 20,
   });

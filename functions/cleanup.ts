@@ -6,15 +6,20 @@ import { runCleanup } from '../lib/cleanup/run';
 import { cleanupSummary, cleanupSummaryEvent } from '../lib/cleanup/summary-event';
 import { deadlineIn } from '../lib/deadline';
 import { publishEvents } from '../lib/events/publish';
+import { shouldFanOut, startDispatch } from '../lib/fanout/dispatch';
+import { fanOutDeps } from './shared/fan-out';
 import { logErrors, validateEvent } from './shared/middleware';
 import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
+import { lambdaWorkQueue } from './shared/work-queue';
 
 /**
  * Scheduled cleanup: plans every repository and, when the policy's `cleanup.mode` is `delete`, deletes the
  * garbage; `dry-run` (the default) only reports. Returns the run's summary (with a cursor when it stopped at
- * the deadline) and publishes it as one event.
+ * the deadline) and publishes it as one event. With the policy's `runtime.fanOut` it dispatches the
+ * repositories to the worker instead, each work item with its share of `maxDeletesPerRun` (lib/fanout/).
  */
-export function cleanupHandler({ clients, logger, policy }: HandlerRuntime) {
+export function cleanupHandler(runtime: HandlerRuntime) {
+  const { clients, logger, policy } = runtime;
   return middy<CleanupRequestInput, unknown, Error, Context>()
     .use(injectLambdaContext(logger))
     .use(logErrors(logger))
@@ -22,6 +27,11 @@ export function cleanupHandler({ clients, logger, policy }: HandlerRuntime) {
     .handler(async (input, context) => {
       const event = input as CleanupRequest;
       const current = policy();
+      if (shouldFanOut(current, event)) {
+        const dispatched = await startDispatch(fanOutDeps(runtime), current, 'cleanup', { deadline: deadlineIn(context.getRemainingTimeInMillis()) });
+        logger.info('cleanup dispatched', { ...dispatched });
+        return dispatched;
+      }
       const report = await runCleanup({ ecr: clients.ecr, log: logger }, current, {
         mode: current.cleanup.mode,
         ...(event.repositories ? { names: event.repositories } : {}),
@@ -34,4 +44,4 @@ export function cleanupHandler({ clients, logger, policy }: HandlerRuntime) {
     });
 }
 
-export const handler = cleanupHandler(lambdaRuntime());
+export const handler = cleanupHandler({ ...lambdaRuntime(), workQueue: lambdaWorkQueue() });

@@ -133,3 +133,8 @@ function safeString(value: unknown): string {
     return String(value);
   }
 }
+
+/** The fan-out could not hand its work on: the work queue refused items, or a continuation made no progress. */
+export class FanOutError extends EcrKeeperError {
+  override name = 'FanOutError';
+}

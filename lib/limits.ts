@@ -40,3 +40,9 @@ export const MAX_SQS_MESSAGE_BYTES = 256 * 1024;
 export const DEFAULT_REPOSITORY_CONCURRENCY = 8;
 /** SDK attempts per call (first try + retries) under the adaptive retry mode. */
 export const DEFAULT_MAX_ATTEMPTS = 8;
+
+/**
+ * Repositories in one fan-out work item (1-100): the worker looks them up with one DescribeRepositories
+ * call (`repositoryNames`, at most 100).
+ */
+export const MAX_REPOSITORIES_PER_WORK_ITEM = MAX_DESCRIBE_REPOSITORIES_NAMES;

@@ -5,6 +5,7 @@ import {
   MAX_REPLICATION_DESTINATIONS,
   MAX_REPLICATION_FILTERS_PER_RULE,
   MAX_REPLICATION_RULES,
+  MAX_REPOSITORIES_PER_WORK_ITEM,
   MAX_TAG_MUTABILITY_EXCLUSIONS,
 } from './limits';
 
@@ -133,6 +134,13 @@ const EventsSchema = z.strictObject({
 const RuntimeSchema = z.strictObject({
   /** Repositories worked on at once within one run; bounds ECR API rates. */
   concurrency: z.int().min(1).max(64).default(8),
+  /**
+   * The scheduled enforce and cleanup functions hand the repositories out as work items on the work queue,
+   * for the worker function to run, instead of working through the registry in one invocation.
+   */
+  fanOut: z.boolean().default(false),
+  /** Repositories in one work item when fanning out. */
+  repositoriesPerWorkItem: z.int().min(1).max(MAX_REPOSITORIES_PER_WORK_ITEM).default(20),
 });
 
 /** The whole policy. Every key is optional; the defaults make a safe, useful policy. */

@@ -1,9 +1,14 @@
 /**
  * `npm run demo`: starts moto_server on a free loopback port, seeds a realistic registry, runs the
  * audit exactly as the CLI does and prints it, then stops moto by its PID.
+ *
+ * The CLI talks to moto through the faithful ECR layer (test/support/faithful-ecr, no faults): moto
+ * does not report a signature's `subjectManifestDigest`, which real ECR does and the cleanup plan
+ * (behind the audit's "reclaimable" column) relies on; the layer adds it and pages like ECR.
  */
 import { main } from '../cli/main';
 import { createEcrClient } from '../lib/aws/clients';
+import { startFaithfulEcr } from '../test/support/faithful-ecr';
 import { MotoServerError, startMotoServer } from './moto-server';
 import { seedDemoRegistry } from './seed/demo-registry';
 
@@ -20,10 +25,11 @@ async function demo(): Promise<number> {
     }
     throw err;
   }
+  const layer = await startFaithfulEcr({ upstream: moto.endpoint });
   try {
     // The same code runs against AWS and moto: only the endpoint and dummy credentials differ.
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ENDPOINT_URL: layer.endpoint,
       AWS_ACCESS_KEY_ID: 'demo',
       AWS_SECRET_ACCESS_KEY: 'demo',
       AWS_REGION: 'us-east-1',
@@ -38,6 +44,7 @@ async function demo(): Promise<number> {
     process.stderr.write(`\ndemo: audit exited with ${code} (3 would mean out of policy with --check)\n`);
     return code;
   } finally {
+    await layer.stop();
     await moto.stop();
     process.stderr.write(`demo: moto_server stopped\n`);
   }

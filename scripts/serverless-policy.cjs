@@ -12,5 +12,10 @@ module.exports = async ({ resolveVariable }) => {
   // on-push waits up to scan.waitSeconds (default 600) and needs a minute beyond it to judge and publish.
   const waitSeconds = Number(data?.scan?.waitSeconds ?? 600);
   const onPushTimeout = Math.min(900, Math.max(60, Math.ceil(Number.isFinite(waitSeconds) ? waitSeconds : 600) + 60));
-  return { json: JSON.stringify(data ?? {}), file, onPushTimeout };
+  // events:PutEvents is granted on the policy's bus only (deploy/roles.yml); a bus may be named or given by ARN.
+  const busName = String(data?.events?.busName ?? 'default');
+  const eventBusArn = busName.startsWith('arn:')
+    ? busName
+    : { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${busName}` };
+  return { json: JSON.stringify(data ?? {}), file, onPushTimeout, eventBusArn };
 };

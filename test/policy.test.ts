@@ -34,7 +34,7 @@ describe('policy', () => {
       cleanup: { untaggedOlderThanDays: 7, keepPulledWithinDays: null, maxDeletesPerRun: 10000, mode: 'dry-run' },
       enforce: { mode: 'apply' },
       events: { enabled: true, busName: 'default', source: 'ecr-keeper' },
-      runtime: { concurrency: 8 },
+      runtime: { concurrency: 8, fanOut: false, repositoriesPerWorkItem: 20 },
     });
   });
 

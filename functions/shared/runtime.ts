@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients, type AwsClients } from '../../lib/aws/clients';
+import type { WorkQueue } from '../../lib/fanout/work-queue';
 import { policyFromLambdaEnv, type Policy } from '../../lib/policy';
 
 /** What a handler is wired with: built once per Lambda instance, or by a test. */
@@ -8,6 +9,8 @@ export interface HandlerRuntime {
   logger: Logger;
   /** The validated policy; throws a PolicyError naming the field while the policy is bad. */
   policy: () => Policy;
+  /** The fan-out's work queue, on the functions that dispatch or work (see functions/shared/work-queue.ts). */
+  workQueue?: WorkQueue;
 }
 
 /**

@@ -91,7 +91,7 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
           skipTag: policy.repositories.skipTag,
           skipLookup: 'lazy',
           ...(scope.kind === 'repositories' ? { names: scope.names } : {}),
-          ...(scope.kind === 'registry' && scope.cursor !== undefined ? { cursor: scope.cursor } : {}),
+          ...(scope.cursor !== undefined ? { cursor: scope.cursor } : {}),
           ...(options.deadline ? { deadline: options.deadline } : {}),
           concurrency: options.concurrency ?? policy.runtime.concurrency,
         },

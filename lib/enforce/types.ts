@@ -96,8 +96,8 @@ export type ChangeOutcome =
 export type EnforceScope =
   /** Every repository the policy covers, then the replication configuration (not again when resuming at `cursor`). */
   | { kind: 'registry'; cursor?: string }
-  /** Only these repositories' settings (still subject to the policy's include/exclude). */
-  | { kind: 'repositories'; names: string[] }
+  /** Only these repositories' settings (still subject to the policy's include/exclude); `cursor` resumes among them. */
+  | { kind: 'repositories'; names: string[]; cursor?: string }
   /** Only the registry's replication configuration. */
   | { kind: 'replication' };
 

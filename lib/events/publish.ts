@@ -1,4 +1,5 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { batchBySize, sendWithRetries } from '../batch';
 import { toErrorInfo } from '../errors';
 import { MAX_PUT_EVENTS_BYTES, MAX_PUT_EVENTS_ENTRIES } from '../limits';
 import type { Policy } from '../policy';
@@ -43,21 +44,7 @@ export function entrySize(entry: PutEventsRequestEntry): number {
 
 /** Groups entries into PutEvents batches of at most 10 entries and 256 KiB. */
 export function batchEntries<T extends PutEventsRequestEntry>(entries: readonly T[]): T[][] {
-  const batches: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    const size = entrySize(entry);
-    if (current.length > 0 && (current.length >= MAX_PUT_EVENTS_ENTRIES || bytes + size > MAX_PUT_EVENTS_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
+  return batchBySize(entries, { maxEntries: MAX_PUT_EVENTS_ENTRIES, maxBytes: MAX_PUT_EVENTS_BYTES }, entrySize);
 }
 
 /**
@@ -101,36 +88,37 @@ export async function publishEvents(
   }
 
   for (const batch of batchEntries(entries)) {
-    let pending = batch;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await sleep(Math.min(2000, 100 * 2 ** (attempt - 1)));
-      result.calls++;
-      let out;
-      try {
-        out = await deps.events.send(new PutEventsCommand({ Entries: pending }));
-      } catch (err) {
-        // The SDK already retried the call itself; record every entry of it as failed.
-        const info = toErrorInfo(err);
-        result.failed.push(...pending.map((e) => ({ detailType: e.DetailType ?? '', code: info.code, message: info.message })));
-        break;
-      }
-      const retry: PutEventsRequestEntry[] = [];
-      pending.forEach((entry, i) => {
-        const answer = out.Entries?.[i];
-        if (answer && !answer.ErrorCode && answer.EventId) {
-          result.published++;
-        } else if (attempt < retries) {
-          retry.push(entry);
-        } else {
-          result.failed.push({
-            detailType: entry.DetailType ?? '',
-            code: answer?.ErrorCode ?? 'Unknown',
-            message: answer?.ErrorMessage ?? 'EventBridge returned no result for this entry',
-          });
+    result.calls += await sendWithRetries(
+      batch,
+      async (pending, attempt) => {
+        let out;
+        try {
+          out = await deps.events.send(new PutEventsCommand({ Entries: [...pending] }));
+        } catch (err) {
+          // The SDK already retried the call itself; record every entry of it as failed.
+          const info = toErrorInfo(err);
+          result.failed.push(...pending.map((e) => ({ detailType: e.DetailType ?? '', code: info.code, message: info.message })));
+          return [];
         }
-      });
-      pending = retry;
-    }
+        const retry: PutEventsRequestEntry[] = [];
+        pending.forEach((entry, i) => {
+          const answer = out.Entries?.[i];
+          if (answer && !answer.ErrorCode && answer.EventId) {
+            result.published++;
+          } else if (attempt < retries) {
+            retry.push(entry);
+          } else {
+            result.failed.push({
+              detailType: entry.DetailType ?? '',
+              code: answer?.ErrorCode ?? 'Unknown',
+              message: answer?.ErrorMessage ?? 'EventBridge returned no result for this entry',
+            });
+          }
+        });
+        return retry;
+      },
+      sleep,
+    );
   }
   return result;
 }

@@ -6,15 +6,16 @@ type Stack = { middlewareStack: { add(mw: any, options: any): void } };
 
 /**
  * Counts every call a client sends from now on, by action, one per `send` (the SDK's own retries of a
- * call are not counted again). The map is live: read it after the code under test has run.
+ * call are not counted again). The map is live: read it after the code under test has run. Pass the
+ * map of another client as `counts` to count both clients' calls in one.
  *
  * @example
  * const calls = countCalls(clients.ecr);
+ * countCalls(clients.events, calls);
  * await main(['enforce', '--apply'], { ..., clients });
  * expect(writeCalls(calls)).toEqual({});
  */
-export function countCalls(client: Stack): CallCounts {
-  const counts: CallCounts = new Map();
+export function countCalls(client: Stack, counts: CallCounts = new Map()): CallCounts {
   client.middlewareStack.add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
       const action = (context.commandName ?? 'Unknown').replace(/Command$/, '');
