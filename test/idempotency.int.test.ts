@@ -8,6 +8,7 @@ import { onDriftHandler } from '../functions/on-drift';
 import { onPushHandler } from '../functions/on-push';
 import { onScanCompleteHandler } from '../functions/on-scan-complete';
 import type { HandlerRuntime } from '../functions/shared/runtime';
+import { workerHandler } from '../functions/worker';
 import type { AwsClients } from '../lib/aws/clients';
 import { parsePolicy } from '../lib/policy';
 import { motoClients } from './support/aws';
@@ -16,6 +17,7 @@ import { lambdaContext } from './support/lambda';
 import { snapshotRegistry } from './support/registry-state';
 import { sampleEvent } from './support/sample-events';
 import { pushEvent, SAMPLE_POLICY, seedSampleRegistry, type SampleRegistry } from './support/sample-registry';
+import { motoWorkQueue } from './support/work-queue';
 
 type Clients = AwsClients & { accountId: string };
 type Handler = (event: never, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
@@ -129,5 +131,58 @@ describe('idempotency: every handler run twice on the same event', () => {
     expect(writeCalls(calls)).toEqual({});
     expect(await snapshotRegistry(clients.ecr)).toEqual(once);
     c.second(first, second);
+  });
+});
+
+describe('idempotency: the fan-out run twice', () => {
+  /** The sample policy, fanned out in work items of three repositories. */
+  const FANNED = parsePolicy({ ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'delete' }, runtime: { fanOut: true, repositoriesPerWorkItem: 3 } });
+
+  async function fannedOut() {
+    const clients = motoClients();
+    await seedSampleRegistry(clients.ecr);
+    const work = await motoWorkQueue(clients.accountId);
+    const runtime: HandlerRuntime = { clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => FANNED, workQueue: work.queue };
+    return { clients, work, runtime, calls: countCalls(clients.ecr) };
+  }
+
+  it.each([
+    ['enforce', enforceHandler, 'schedule-enforce.json', { PutImageScanningConfiguration: 3, PutImageTagMutability: 3, PutReplicationConfiguration: 1 }],
+    ['cleanup', cleanupHandler, 'schedule-cleanup.json', { BatchDeleteImage: 6 }],
+  ] as const)('%s: dispatcher then worker, twice on the same schedule event: the same registry, and no ECR write the second time', async (_name, makeHandler, file, firstWrites) => {
+    const { clients, work, runtime, calls } = await fannedOut();
+    const cycle = async () => {
+      await makeHandler(runtime)(sampleEvent(file) as never, lambdaContext());
+      for (let event = await work.drain(); event.Records.length > 0; event = await work.drain()) {
+        expect(await workerHandler(runtime)(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+      }
+    };
+
+    await cycle();
+    expect(writeCalls(calls)).toEqual(firstWrites);
+    const once = await snapshotRegistry(clients.ecr);
+    calls.clear();
+    await cycle();
+
+    expect(writeCalls(calls)).toEqual({});
+    expect(await snapshotRegistry(clients.ecr)).toEqual(once);
+  });
+
+  it('worker: the same SQS delivery twice (SQS delivers at least once): the same registry, and no ECR write the second time', async () => {
+    const { clients, work, runtime, calls } = await fannedOut();
+    await enforceHandler(runtime)(sampleEvent('schedule-enforce.json') as never, lambdaContext());
+    await cleanupHandler(runtime)(sampleEvent('schedule-cleanup.json') as never, lambdaContext());
+    const delivery = await work.drain();
+    expect(delivery.Records.length).toBeGreaterThan(2);
+    calls.clear();
+
+    expect(await workerHandler(runtime)(structuredClone(delivery), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(writeCalls(calls)).toMatchObject({ BatchDeleteImage: 6, PutImageTagMutability: 3 });
+    const once = await snapshotRegistry(clients.ecr);
+    calls.clear();
+    expect(await workerHandler(runtime)(structuredClone(delivery), lambdaContext())).toEqual({ batchItemFailures: [] });
+
+    expect(writeCalls(calls)).toEqual({});
+    expect(await snapshotRegistry(clients.ecr)).toEqual(once);
   });
 });
