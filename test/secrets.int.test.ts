@@ -11,6 +11,7 @@ import { onDriftHandler } from '../functions/on-drift';
 import { onPushHandler } from '../functions/on-push';
 import { onScanCompleteHandler } from '../functions/on-scan-complete';
 import { lambdaRuntime, type HandlerRuntime } from '../functions/shared/runtime';
+import { workerHandler } from '../functions/worker';
 import { createEcrClient, createEventBridgeClient, type AwsClients } from '../lib/aws/clients';
 import { parsePolicy } from '../lib/policy';
 import { motoClients, pinMotoAccount } from './support/aws';
@@ -22,6 +23,7 @@ import { lambdaContext } from './support/lambda';
 import { captureOutput } from './support/output-capture';
 import { sampleEvent } from './support/sample-events';
 import { pushEvent, SAMPLE_POLICY, seedSampleRegistry, type SampleRegistry } from './support/sample-registry';
+import { motoWorkQueue } from './support/work-queue';
 
 const upstream = inject('motoEndpoint');
 
@@ -124,6 +126,16 @@ const HANDLERS: [string, (runtime: HandlerRuntime) => (event: never, context: Re
       }),
   ],
   ['cleanup', cleanupHandler, () => sampleEvent('schedule-cleanup.json')],
+  [
+    'worker',
+    workerHandler,
+    () => ({
+      Records: [
+        { kind: 'enforce', run: 'r-1', index: 0, names: ['svc/api', 'svc/batch', 'team/tools'] },
+        { kind: 'cleanup', run: 'r-1', index: 1, names: ['svc/worker', 'team/docs'], maxDeletes: 100 },
+      ].map((item, i) => ({ messageId: `m-${i}`, receiptHandle: 'r', body: JSON.stringify(item), attributes: {}, messageAttributes: {}, eventSource: 'aws:sqs' })),
+    }),
+  ],
 ];
 
 const COMMANDS = [['audit'], ['enforce', '--apply'], ['cleanup', '--apply'], ['scan', 'svc/web:v1', '--wait', '0']];
@@ -136,8 +148,9 @@ function errorText(err: unknown): string {
 async function exercise(clients: AwsClients & { accountId: string }, sample: SampleRegistry): Promise<Said> {
   const said: Said = { texts: [], ecr: logCalls(clients.ecr) };
   const events = logCalls(clients.events);
+  const { queue: workQueue } = await motoWorkQueue(clients.accountId);
   for (const [name, makeHandler, event] of HANDLERS) {
-    const handler = makeHandler({ clients, logger: new Logger({ serviceName: 'ecr-keeper', logLevel: 'DEBUG' }), policy: () => POLICY });
+    const handler = makeHandler({ clients, workQueue, logger: new Logger({ serviceName: 'ecr-keeper', logLevel: 'DEBUG' }), policy: () => POLICY });
     const run = await captureOutput(() => handler(event(clients.accountId, sample) as never, lambdaContext()));
     said.texts.push({ where: `${name}: log`, text: run.output });
     said.texts.push({ where: `${name}: answer`, text: run.error !== undefined ? errorText(run.error) : JSON.stringify(run.value) });
