@@ -85,7 +85,7 @@ const policyFixtures = badFixtures('policy');
 const lambdaPolicyFixtures = policyFixtures.filter((f) => f.format !== 'yaml');
 
 describe('bad input: the corpus', () => {
-  it('holds at least 30 malformed inputs, for every handler and for the policy', () => {
+  it('holds at least 30 malformed inputs, for every handler, the work queue messages and the policy', () => {
     const all = badFixtures();
     expect(all.length).toBeGreaterThanOrEqual(30);
     expect(new Set(all.map((f) => f.target))).toEqual(new Set([...Object.keys(HANDLERS), 'policy', 'work-item']));
