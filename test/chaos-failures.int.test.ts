@@ -57,17 +57,26 @@ function faulted(calls: readonly LoggedCall[]): LoggedCall[] {
 
 const line = (repository: string | undefined, code: string | undefined) => `${repository ?? '(registry)'} ${code ?? '?'}`;
 
+/**
+ * Runs a CLI command on a fragile registry with the storm on once the repositories are listed: its exit
+ * code, its JSON report, every ECR and EventBridge call, and the calls that failed for good by a fault
+ * (at least one, or the test would prove nothing).
+ */
+async function stormyRun<R>(argv: string[]) {
+  const { clients } = await fragileRegistry();
+  const calls = logCalls(clients.ecr);
+  const published = logCalls(clients.events);
+  stormOnceListed(clients);
+  const { code, stdout } = await runCli([...argv, '--format', 'json'], clients, env);
+  const failed = faulted(calls);
+  expect(failed.length).toBeGreaterThan(0);
+  return { code, report: JSON.parse(stdout) as R, calls, published, failed };
+}
+
 describe('chaos: every failure that outlasts the retries is reported', () => {
   it('audit: each repository with a failed call is a failure entry with one of its codes, and the exit code is 1', async () => {
-    const { clients } = await fragileRegistry();
-    const calls = logCalls(clients.ecr);
-    stormOnceListed(clients);
+    const { code, report, failed } = await stormyRun<AuditReport>(['audit']);
 
-    const { code, stdout } = await runCli(['audit', '--format', 'json'], clients, env);
-    const report = JSON.parse(stdout) as AuditReport;
-
-    const failed = faulted(calls);
-    expect(failed.length).toBeGreaterThan(0);
     const codesByRepository = new Map<string, Set<string>>();
     for (const c of failed) codesByRepository.set(repositoryOf(c)!, (codesByRepository.get(repositoryOf(c)!) ?? new Set()).add(c.error!));
     expect(report.failures.map((f) => f.repositoryName).sort()).toEqual([...codesByRepository.keys()].sort());
@@ -77,16 +86,8 @@ describe('chaos: every failure that outlasts the retries is reported', () => {
   });
 
   it('enforce --apply: each failed call is a failed change of its repository, each failed PutEvents a failed event, and the exit code is 1', async () => {
-    const { clients } = await fragileRegistry();
-    const calls = logCalls(clients.ecr);
-    const published = logCalls(clients.events);
-    stormOnceListed(clients);
+    const { code, report, failed, published } = await stormyRun<EnforceReport>(['enforce', '--apply']);
 
-    const { code, stdout } = await runCli(['enforce', '--apply', '--format', 'json'], clients, env);
-    const report = JSON.parse(stdout) as EnforceReport;
-
-    const failed = faulted(calls);
-    expect(failed.length).toBeGreaterThan(0);
     const failedOutcomes = report.repositories.flatMap((r) =>
       r.outcomes.flatMap((o) => (o.status === 'failed' ? [line(r.repositoryName, o.error.code)] : [])),
     );
@@ -104,15 +105,8 @@ describe('chaos: every failure that outlasts the retries is reported', () => {
   });
 
   it('cleanup --apply: the failed calls are exactly the summary failures, repository by repository, and nothing outside the plan is deleted', async () => {
-    const { clients } = await fragileRegistry();
-    const calls = logCalls(clients.ecr);
-    stormOnceListed(clients);
+    const { code, report, failed, calls } = await stormyRun<CleanupReport>(['cleanup', '--apply']);
 
-    const { code, stdout } = await runCli(['cleanup', '--apply', '--format', 'json'], clients, env);
-    const report = JSON.parse(stdout) as CleanupReport;
-
-    const failed = faulted(calls);
-    expect(failed.length).toBeGreaterThan(0);
     const summary = cleanupSummary(report);
     expect(summary.failures.map((f) => line(f.repositoryName, f.code)).sort()).toEqual(failed.map((c) => line(repositoryOf(c), c.error)).sort());
     expect(report.summary.failed).toBe(failed.length);
