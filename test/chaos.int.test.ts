@@ -5,7 +5,7 @@ import type { AwsClients } from '../lib/aws/clients';
 import type { CleanupReport } from '../lib/cleanup/types';
 import { parsePolicy } from '../lib/policy';
 import { motoClients } from './support/aws';
-import { deletionRequests, failedCalls, logCalls, repositoryOf, type LoggedCall } from './support/call-log';
+import { deletionRequests, failedCalls, inFlight, logCalls, repositoryOf, type LoggedCall } from './support/call-log';
 import { runCli } from './support/cli';
 import { captureEvents, type CapturedEvent } from './support/event-capture';
 import { faithfulClients, startFaithfulEcr, type FaithfulEcr, type FaultRates } from './support/faithful-ecr';
@@ -118,6 +118,7 @@ describe('chaos: a maintenance round on a bad day ends where a clean round ends'
     expect(injected.reset).toBeGreaterThan(0);
     // Calls that fail for good are ECR's answers (no lifecycle policy, no scan yet), the same as in the clean round.
     expect(failures(actual.calls)).toEqual(failures(expected.calls));
+    expect(inFlight(actual.calls)).toEqual([]);
     expect(actual.exitCodes).toEqual([0, 0, 0]);
     expect(expected.exitCodes).toEqual([0, 0, 0]);
     // The clean round did real work: replication, settings, deletions, verdicts.

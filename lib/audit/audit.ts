@@ -7,6 +7,7 @@ import {
 import type { Deadline } from '../deadline';
 import { planRepositorySettings, planReplication, scanOnPushState, tagMutabilityOf } from '../enforce/plan';
 import { isAwsError } from '../errors';
+import { allSettledOrThrow } from '../settle';
 import type { Log } from '../log';
 import { silentLog } from '../log';
 import type { Policy } from '../policy';
@@ -93,7 +94,7 @@ export async function auditRepository(
 ): Promise<RepositoryAudit> {
   const now = (deps.now ?? (() => new Date()))();
   const { ecr } = deps;
-  const [lifecyclePolicy, policyText, images] = await Promise.all([
+  const [lifecyclePolicy, policyText, images] = await allSettledOrThrow([
     readLifecyclePolicy(ecr, repo),
     readRepositoryPolicy(ecr, repo),
     (async () => {

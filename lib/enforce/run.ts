@@ -4,6 +4,7 @@ import { readRegistryScanning, readReplication } from '../aws/registry';
 import type { Deadline } from '../deadline';
 import { publishEvents } from '../events/publish';
 import { silentLog, type Log } from '../log';
+import { allSettledOrThrow } from '../settle';
 import type { Policy } from '../policy';
 import { decodeCursor, mapRepositories, type RepositoryRun } from '../walker';
 import { applyChanges } from './apply';
@@ -72,7 +73,7 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
   // a registry-wide run reads it up front, so that a registry it cannot read fails the run as a whole.
   let scanning: Promise<RegistryScanning> | undefined;
   const scanningState = () => (scanning ??= readRegistryScanning(ecr));
-  const [replicationState, region] = await Promise.all([
+  const [replicationState, region] = await allSettledOrThrow([
     checksReplication ? readReplication(ecr) : undefined,
     ecr.config.region(),
     scope.kind === 'registry' ? scanningState() : undefined,

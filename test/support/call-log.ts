@@ -48,6 +48,11 @@ export function logCalls(client: Stack): LoggedCall[] {
   return calls;
 }
 
+/** The calls that have not ended yet: neither answered nor failed. */
+export function inFlight(calls: readonly LoggedCall[]): LoggedCall[] {
+  return calls.filter((c) => c.output === undefined && c.error === undefined);
+}
+
 /** The calls that failed for good (after the SDK's retries). */
 export function failedCalls(calls: readonly LoggedCall[]): LoggedCall[] {
   return calls.filter((c) => c.error !== undefined);
