@@ -1,4 +1,4 @@
-import { createSqsClient } from '../../lib/aws/clients';
+import { createSqsClient } from '../../lib/aws/sqs-client';
 import { WORK_QUEUE_URL_ENV, type WorkQueue } from '../../lib/fanout/work-queue';
 
 /**

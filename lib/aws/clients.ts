@@ -1,6 +1,5 @@
 import { ECRClient, type ECRClientConfig } from '@aws-sdk/client-ecr';
 import { EventBridgeClient, type EventBridgeClientConfig } from '@aws-sdk/client-eventbridge';
-import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { DEFAULT_MAX_ATTEMPTS } from '../limits';
 
 /**
@@ -39,14 +38,4 @@ export interface AwsClients {
 export function createClients(config: { region?: string; maxAttempts?: number } = {}): AwsClients {
   const shared = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
   return { ecr: createEcrClient(shared), events: createEventBridgeClient(shared) };
-}
-
-/**
- * Builds the SQS client of the fan-out's work queue (adaptive retries, endpoint from the environment).
- *
- * @example
- * const queue = { sqs: createSqsClient(), url: process.env.ECR_KEEPER_WORK_QUEUE_URL! };
- */
-export function createSqsClient(config: SQSClientConfig = {}): SQSClient {
-  return new SQSClient({ ...BASE_CLIENT_CONFIG, ...config });
 }

@@ -1,6 +1,6 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { createSqsClient } from '../../lib/aws/clients';
+import { createSqsClient } from '../../lib/aws/sqs-client';
 import type { WorkQueue } from '../../lib/fanout/work-queue';
 import { pinMotoAccount } from './aws';
 
