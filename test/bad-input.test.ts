@@ -11,7 +11,7 @@ import { onPushHandler } from '../functions/on-push';
 import { onScanCompleteHandler } from '../functions/on-scan-complete';
 import { lambdaRuntime, type HandlerRuntime } from '../functions/shared/runtime';
 import { workerHandler } from '../functions/worker';
-import { createSqsClient } from '../lib/aws/clients';
+import { createSqsClient } from '../lib/aws/sqs-client';
 import { isUserError, PolicyError } from '../lib/errors';
 import { parsePolicy } from '../lib/policy';
 import { motoClients, pinMotoAccount } from './support/aws';
