@@ -38,7 +38,7 @@ export const SAMPLE_POLICY: PolicyInput = {
 export interface SampleRegistry {
   /** The tagged `v1` image of each repository, by repository name. */
   tagged: Record<string, BuiltImage>;
-  /** Untagged images the sample policy deletes, by repository name (`svc/web`'s in plan order aside). */
+  /** The untagged images nothing refers to, by repository name: the sample policy deletes them, except in `svc/frozen` (skip tag) and `legacy/app` (excluded). */
   garbage: Record<string, BuiltImage[]>;
 }
 
