@@ -1,4 +1,5 @@
 import { errorCode, isUserError } from '../lib/errors';
+import { redactError, redactSecrets } from '../lib/redact';
 import { EXIT, type CliIo } from './context';
 import { COMMANDS } from './commands/index';
 
@@ -39,11 +40,13 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
     return await command.run(args, full);
   } catch (err) {
     const verbose = args.includes('--verbose') || args.includes('-v');
+    // An AWS error may quote a credential (a signature error quotes the session token): never print it.
+    redactError(err);
     if (isUserError(err)) {
       full.stderr.write(`error: ${err.message}\n`);
       return EXIT.USAGE;
     }
-    const message = err instanceof Error ? err.message : String(err);
+    const message = err instanceof Error ? err.message : redactSecrets(String(err));
     full.stderr.write(`error: ${errorCode(err)}: ${message}\n`);
     if (verbose && err instanceof Error && err.stack) full.stderr.write(`${err.stack}\n`);
     return EXIT.FAILURE;

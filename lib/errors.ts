@@ -1,3 +1,5 @@
+import { redactSecrets } from './redact';
+
 /**
  * Named errors. A `UserError` is the caller's to fix (bad policy, bad event, unknown repository) and drives
  * the CLI's exit code 2; anything else is an internal or AWS failure (exit code 1).
@@ -101,10 +103,13 @@ export function errorCode(err: unknown): string {
   return 'Error';
 }
 
-/** Reduces any thrown value to `{ code, message }` for results, logs and events. */
+/**
+ * Reduces any thrown value to `{ code, message }` for results, logs and events, with any credential an AWS
+ * message quotes (a signature error quotes the session token) blanked out.
+ */
 export function toErrorInfo(err: unknown): ErrorInfo {
-  if (err instanceof Error) return { code: errorCode(err), message: err.message || String(err) };
-  return { code: 'Error', message: typeof err === 'string' ? err : safeString(err) };
+  if (err instanceof Error) return { code: errorCode(err), message: redactSecrets(err.message || String(err)) };
+  return { code: 'Error', message: redactSecrets(typeof err === 'string' ? err : safeString(err)) };
 }
 
 /** True when `err` is an AWS SDK error with one of the given codes. */

@@ -17,9 +17,16 @@ export function parsePolicyText(text: string, origin = 'policy', format?: 'json'
   try {
     data = parseYaml(text);
   } catch (err) {
-    throw new PolicyError(`${origin} is not valid YAML: ${(err as Error).message}`, [], { cause: err });
+    // Not kept as the cause: the YAML parser's message quotes the lines around the problem, which may not
+    // be a policy at all (a credentials file passed by mistake).
+    throw new PolicyError(`${origin} is not valid YAML: ${yamlSyntaxProblem(err as Error)}`);
   }
   return parsePolicyData(data, origin);
+}
+
+/** The YAML parser's complaint and where (`... at line 3, column 1`), without the quoted lines that follow it. */
+export function yamlSyntaxProblem(err: Error): string {
+  return err.message.split(/:?\n/)[0]!.trim() || 'not YAML';
 }
 
 /**

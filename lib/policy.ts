@@ -203,9 +203,22 @@ export function parsePolicyJson(text: string, origin = 'policy'): Policy {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new PolicyError(`${origin} is not valid JSON: ${(err as Error).message}`, [], { cause: err });
+    // Not kept as the cause: JSON.parse's message quotes the text, which may not be a policy at all.
+    throw new PolicyError(`${origin} is not valid JSON: ${jsonSyntaxProblem(err as Error)}`);
   }
   return parsePolicyData(data, origin);
+}
+
+/**
+ * What JSON.parse found wrong, without the piece of the text its message quotes (`Unexpected token 'h',
+ * ..."busName": hunter2"... is not valid JSON`): a file given as the policy by mistake may hold secrets.
+ */
+export function jsonSyntaxProblem(err: Error): string {
+  const token = /^Unexpected token '(.)'/.exec(err.message);
+  if (token) return `unexpected character '${token[1]}'`;
+  const quote = err.message.indexOf('"');
+  const problem = (quote === -1 ? err.message : err.message.slice(0, quote)).replace(/[\s,.]+$/, '');
+  return problem || 'not JSON';
 }
 
 /** Validates parsed policy data, first checking that it is a mapping at all. */

@@ -10,7 +10,8 @@ import { faithfulClients, startFaithfulEcr, type FaithfulEcr } from './support/f
 // and pages like ECR, so signatures are recognised here exactly as on AWS.
 let proxy: FaithfulEcr;
 beforeAll(async () => {
-  proxy = await startFaithfulEcr({ upstream: inject('motoEndpoint') });
+  // Seeded: the faults of the fault test are the same on every run (unseeded, it now and then drew no throttle).
+  proxy = await startFaithfulEcr({ upstream: inject('motoEndpoint'), seed: 5 });
 });
 afterAll(async () => {
   await proxy?.stop();

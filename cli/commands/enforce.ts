@@ -15,11 +15,11 @@ by include/exclude, are not touched. Without --apply it prints the plan and chan
   --apply              make the changes (default: print the plan only, no write call)
   --cursor CURSOR      resume a run that stopped at its deadline (replication is not checked again)
 
-Exit codes: 0 done (or planned), 1 a change or a repository failed, 2 bad usage or policy.
+Exit codes: 0 done (or planned), 1 a change, a repository or an event failed, 2 bad usage or policy.
 
 ${COMMON_HELP}`;
 
-/** `ecr-keeper enforce`: prints the plan, or applies it with --apply; exit 1 when any change failed. */
+/** `ecr-keeper enforce`: prints the plan, or applies it with --apply; exit 1 when any change or event failed. */
 export async function enforceCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, { ...COMMON_OPTIONS, apply: { type: 'boolean' }, cursor: { type: 'string' } });
   if (values.help) {
@@ -43,6 +43,7 @@ export async function enforceCommand(args: string[], io: CliIo): Promise<number>
   });
   bar.done();
   io.stdout.write(renderEnforce(report, ctx.format));
-  const failed = report.summary.failed > 0 || report.failures.length > 0 || report.missing.length > 0;
+  // An event EventBridge did not take after the retries is a failure too: its consumers never hear of the change.
+  const failed = report.summary.failed > 0 || report.failures.length > 0 || report.missing.length > 0 || (report.events?.failed.length ?? 0) > 0;
   return failed ? EXIT.FAILURE : EXIT.OK;
 }

@@ -7,6 +7,7 @@ import {
 import type { Deadline } from '../deadline';
 import { planRepositorySettings, planReplication, scanOnPushState, tagMutabilityOf } from '../enforce/plan';
 import { isAwsError } from '../errors';
+import { allSettledOrThrow } from '../settle';
 import type { Log } from '../log';
 import { silentLog } from '../log';
 import type { Policy } from '../policy';
@@ -14,7 +15,7 @@ import { readRegistry, type RegistryState } from '../aws/registry';
 import { readRepositoryImages } from '../cleanup/read';
 import { planWalkedRepository } from '../cleanup/run';
 import { walkOptionsFor } from '../walk-options';
-import { isTagged, mapRepositories, type WalkedRepository } from '../walker';
+import { decodeCursor, isTagged, mapRepositories, type WalkedRepository } from '../walker';
 import { analyseRepositoryPolicy } from './repository-policy';
 import type { AuditReport, ImageTally, LastScan, RepositoryAudit } from './types';
 
@@ -93,7 +94,7 @@ export async function auditRepository(
 ): Promise<RepositoryAudit> {
   const now = (deps.now ?? (() => new Date()))();
   const { ecr } = deps;
-  const [lifecyclePolicy, policyText, images] = await Promise.all([
+  const [lifecyclePolicy, policyText, images] = await allSettledOrThrow([
     readLifecyclePolicy(ecr, repo),
     readRepositoryPolicy(ecr, repo),
     (async () => {
@@ -161,12 +162,15 @@ export async function runAudit(
 ): Promise<AuditReport> {
   const log = deps.log ?? silentLog;
   const now = (deps.now ?? (() => new Date()))();
+  const walk = walkOptionsFor(policy, options);
+  // A cursor that cannot resume this walk is the caller's mistake: refused before the first call.
+  if (walk.cursor !== undefined) decodeCursor(walk.cursor, walk);
   const registry = await readRegistry(deps.ecr);
   const replicationChange = planReplication(registry.replicationRules, policy, registry) ?? null;
   let done = 0;
   const run = await mapRepositories(
     deps.ecr,
-    walkOptionsFor(policy, options),
+    walk,
     async (repo) => {
       const audit = await auditRepository({ ...deps, now: () => now }, repo, policy, registry);
       options.onProgress?.(++done, repo.name);

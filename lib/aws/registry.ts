@@ -6,6 +6,7 @@ import {
   type ReplicationRule,
 } from '@aws-sdk/client-ecr';
 import type { RegistryScanning } from '../enforce/types';
+import { allSettledOrThrow } from '../settle';
 
 /** The registry's identity and replication rules: what DescribeRegistry tells. */
 export interface RegistryReplication {
@@ -64,7 +65,7 @@ async function readScanningConfiguration(ecr: ECRClient): Promise<RegistryScanni
  * const registry = await readRegistry(ecr);
  */
 export async function readRegistry(ecr: ECRClient): Promise<RegistryState> {
-  const [replication, scanning] = await Promise.all([readReplication(ecr), readScanningConfiguration(ecr)]);
+  const [replication, scanning] = await allSettledOrThrow([readReplication(ecr), readScanningConfiguration(ecr)]);
   return { ...replication, ...scanning };
 }
 

@@ -52,6 +52,7 @@ function detailLines(report: EnforceReport): string[] {
     ...report.repositories.flatMap((r) => r.notes.map((n) => n.note)),
     ...report.failures.map((f) => `${f.repositoryName}: could not be enforced: ${f.error.code}: ${f.error.message}`),
     ...report.missing.map((m) => `${m}: repository does not exist`),
+    ...(report.events?.failed ?? []).map((f) => `event not published (${f.detailType}): ${f.code}: ${f.message}`),
   ];
 }
 
@@ -61,6 +62,7 @@ function summaryLine(report: EnforceReport): string {
   return (
     `${s.repositories} repositories checked: ${s.compliant} compliant, ${s.excluded} excluded, ${s.failedRepositories} failed; ${done}` +
     (s.mode === 'plan' && s.changes > 0 ? ' (run with --apply to make them)' : '') +
+    (report.events?.failed.length ? `; ${report.events.failed.length} event(s) not published` : '') +
     (s.complete ? '' : `; stopped at the deadline, resume with --cursor ${s.cursor}`)
   );
 }

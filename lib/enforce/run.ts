@@ -4,8 +4,9 @@ import { readRegistryScanning, readReplication } from '../aws/registry';
 import type { Deadline } from '../deadline';
 import { publishEvents } from '../events/publish';
 import { silentLog, type Log } from '../log';
+import { allSettledOrThrow } from '../settle';
 import type { Policy } from '../policy';
-import { mapRepositories, type RepositoryRun } from '../walker';
+import { decodeCursor, mapRepositories, type RepositoryRun } from '../walker';
 import { applyChanges } from './apply';
 import { enforcedEvents } from './enforced-event';
 import { countOutcomes, runOutcomes } from './outcomes';
@@ -65,12 +66,14 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
   const { mode, scope } = options;
   const checksReplication = scope.kind === 'replication' || (scope.kind === 'registry' && scope.cursor === undefined);
   const checksRepositories = scope.kind !== 'replication';
+  // A cursor that cannot resume a registry walk is the caller's mistake: refused before the first call.
+  if (scope.kind === 'registry' && scope.cursor !== undefined) decodeCursor(scope.cursor, {});
 
   // Named repositories read the scanning configuration only once one of them is found and in scope;
   // a registry-wide run reads it up front, so that a registry it cannot read fails the run as a whole.
   let scanning: Promise<RegistryScanning> | undefined;
   const scanningState = () => (scanning ??= readRegistryScanning(ecr));
-  const [replicationState, region] = await Promise.all([
+  const [replicationState, region] = await allSettledOrThrow([
     checksReplication ? readReplication(ecr) : undefined,
     ecr.config.region(),
     scope.kind === 'registry' ? scanningState() : undefined,

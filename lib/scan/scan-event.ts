@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Deadline } from '../deadline';
+import { REPOSITORY_NAME_PATTERN } from '../validate';
 import { awsEventEnvelope, imageDigestField, repositoryNameField, severityCountsField } from './event-envelope';
 import { parseRepositoryArn, repositoryArn } from './repository-arn';
 import type { ScanRequest } from './types';
@@ -36,7 +37,10 @@ export const Inspector2ScanEventSchema = awsEventEnvelope(
   z.literal(INSPECTOR2_SCAN_DETAIL_TYPE),
   z.object({
     'scan-status': z.literal('INITIAL_SCAN_COMPLETE'),
-    'repository-name': z.string().refine((arn) => parseRepositoryArn(arn) !== undefined, 'must be an ECR repository ARN'),
+    'repository-name': z.string().refine((arn) => {
+      const parsed = parseRepositoryArn(arn);
+      return parsed !== undefined && REPOSITORY_NAME_PATTERN.test(parsed.repositoryName);
+    }, 'must be an ECR repository ARN (arn:aws:ecr:REGION:ACCOUNT:repository/NAME, NAME a valid repository name)'),
     'finding-severity-counts': severityCountsField,
     'image-digest': imageDigestField,
     'image-tags': z.array(z.string()).default([]),
