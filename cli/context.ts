@@ -34,20 +34,29 @@ export const COMMON_OPTIONS = {
   policy: { type: 'string' },
   format: { type: 'string' },
   region: { type: 'string' },
-  repository: { type: 'string', multiple: true },
-  concurrency: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Options of the commands that walk repositories (audit, enforce, cleanup), on top of the common ones. */
+export const WALK_OPTIONS = {
+  ...COMMON_OPTIONS,
+  repository: { type: 'string', multiple: true },
+  concurrency: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export const COMMON_HELP = `Common options:
   --policy FILE        policy file (.json, .yaml); default: $ECR_KEEPER_POLICY, $ECR_KEEPER_POLICY_FILE, built-in defaults
   --format FORMAT      table | json | markdown (default: table on a terminal, json otherwise)
   --region REGION      AWS region (default: from the environment / profile)
-  --repository NAME    only this repository (repeatable); the policy's include/exclude still apply
-  --concurrency N      repositories worked on at once (default: the policy's runtime.concurrency)
   -v, --verbose        log progress and AWS details to stderr
   -h, --help           this help`;
+
+export const WALK_HELP = `Repositories:
+  --repository NAME    only this repository (repeatable); the policy's include/exclude still apply
+  --concurrency N      repositories worked on at once (default: the policy's runtime.concurrency)
+
+${COMMON_HELP}`;
 
 /** Parses a command's arguments, turning parse errors into a {@link UsageError}. */
 export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(

@@ -56,6 +56,12 @@ describe('cli', () => {
     expect(r.stderr).toContain('policy file nope.yaml does not exist');
   });
 
+  it('refuses the repository options on scan, which works on one image', async () => {
+    const r = await run(['scan', 'team/api:v1', '--repository', 'team/api']);
+    expect([r.code, r.calls]).toEqual([2, 0]);
+    expect(r.stderr).toMatch(/Unknown option '--repository'/);
+  });
+
   it('shows a command\'s help', async () => {
     const r = await run(['audit', '--help']);
     expect(r.code).toBe(0);

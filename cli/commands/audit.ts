@@ -1,6 +1,6 @@
 import { runAudit } from '../../lib/audit/audit';
 import { renderAudit } from '../../lib/audit/render';
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, commandContext, parseCommandArgs, progress, type CliIo } from '../context';
+import { EXIT, WALK_HELP, WALK_OPTIONS, commandContext, parseCommandArgs, progress, type CliIo } from '../context';
 
 export const auditHelp = `Usage: ecr-keeper audit [--check] [--cursor CURSOR] [options]
 
@@ -11,11 +11,11 @@ untagged and reclaimable bytes, last scan; replication and scanning configuratio
   --check              exit 3 when anything is out of policy (for CI gates)
   --cursor CURSOR      resume an audit that stopped at its deadline
 
-${COMMON_HELP}`;
+${WALK_HELP}`;
 
 /** `ecr-keeper audit`: prints the audit; exit 3 with --check when anything is out of policy. */
 export async function auditCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { ...COMMON_OPTIONS, check: { type: 'boolean' }, cursor: { type: 'string' } });
+  const { values } = parseCommandArgs(args, { ...WALK_OPTIONS, check: { type: 'boolean' }, cursor: { type: 'string' } });
   if (values.help) {
     io.stdout.write(`${auditHelp}\n`);
     return EXIT.OK;

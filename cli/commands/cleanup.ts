@@ -1,6 +1,6 @@
 import { renderCleanup } from '../../lib/cleanup/render';
 import { runCleanup } from '../../lib/cleanup/run';
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, commandContext, parseCommandArgs, progress, type CliIo } from '../context';
+import { EXIT, WALK_HELP, WALK_OPTIONS, commandContext, parseCommandArgs, progress, type CliIo } from '../context';
 
 export const cleanupHelp = `Usage: ecr-keeper cleanup [--apply] [--cursor CURSOR] [options]
 
@@ -16,11 +16,11 @@ are left alone.
 
 Exit codes: 0 ok, 1 a repository or a deletion failed, 2 usage or policy error.
 
-${COMMON_HELP}`;
+${WALK_HELP}`;
 
 /** `ecr-keeper cleanup`: prints the plan; with --apply deletes it. Exit 1 when a deletion or a repository failed. */
 export async function cleanupCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { ...COMMON_OPTIONS, apply: { type: 'boolean' }, cursor: { type: 'string' } });
+  const { values } = parseCommandArgs(args, { ...WALK_OPTIONS, apply: { type: 'boolean' }, cursor: { type: 'string' } });
   if (values.help) {
     io.stdout.write(`${cleanupHelp}\n`);
     return EXIT.OK;

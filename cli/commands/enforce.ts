@@ -2,7 +2,7 @@ import { runEnforce } from '../../lib/enforce/run';
 import { renderEnforce } from '../../lib/enforce/render';
 import type { EnforceScope } from '../../lib/enforce/types';
 import { UsageError } from '../../lib/errors';
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, commandContext, parseCommandArgs, progress, type CliIo } from '../context';
+import { EXIT, WALK_HELP, WALK_OPTIONS, commandContext, parseCommandArgs, progress, type CliIo } from '../context';
 
 export const enforceHelp = `Usage: ecr-keeper enforce [--apply] [--cursor CURSOR] [options]
 
@@ -17,11 +17,11 @@ by include/exclude, are not touched. Without --apply it prints the plan and chan
 
 Exit codes: 0 done (or planned), 1 a change, a repository or an event failed, 2 bad usage or policy.
 
-${COMMON_HELP}`;
+${WALK_HELP}`;
 
 /** `ecr-keeper enforce`: prints the plan, or applies it with --apply; exit 1 when any change or event failed. */
 export async function enforceCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { ...COMMON_OPTIONS, apply: { type: 'boolean' }, cursor: { type: 'string' } });
+  const { values } = parseCommandArgs(args, { ...WALK_OPTIONS, apply: { type: 'boolean' }, cursor: { type: 'string' } });
   if (values.help) {
     io.stdout.write(`${enforceHelp}\n`);
     return EXIT.OK;

@@ -49,9 +49,6 @@ export async function scanCommand(args: string[], io: CliIo): Promise<number> {
     return EXIT.OK;
   }
   if (positionals.length !== 1) throw new UsageError(`scan takes one image (REPOSITORY:TAG or REPOSITORY@sha256:DIGEST), got ${positionals.length}`);
-  if (values.repository?.length || values.concurrency !== undefined) {
-    throw new UsageError('scan works on the one image it is given: --repository and --concurrency do not apply');
-  }
   const ref = parseImageReference(positionals[0]!);
   const wait = parseWait(values.wait);
   const ctx = await commandContext(io, values);
