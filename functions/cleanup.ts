@@ -1,14 +1,11 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context } from 'aws-lambda';
-import { CleanupRequestSchema, type CleanupRequest, type CleanupRequestInput } from '../lib/cleanup/request';
+import { CleanupRequestSchema } from '../lib/cleanup/request';
 import { runCleanup } from '../lib/cleanup/run';
 import { cleanupSummary, cleanupSummaryEvent } from '../lib/cleanup/summary-event';
 import { deadlineIn } from '../lib/deadline';
 import { publishEvents } from '../lib/events/publish';
 import { shouldFanOut, startDispatch } from '../lib/fanout/dispatch';
 import { fanOutDeps } from './shared/fan-out';
-import { logErrors, validateEvent } from './shared/middleware';
+import { keeperHandler } from './shared/middleware';
 import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
 import { lambdaWorkQueue } from './shared/work-queue';
 
@@ -20,28 +17,23 @@ import { lambdaWorkQueue } from './shared/work-queue';
  */
 export function cleanupHandler(runtime: HandlerRuntime) {
   const { clients, logger, policy } = runtime;
-  return middy<CleanupRequestInput, unknown, Error, Context>()
-    .use(injectLambdaContext(logger))
-    .use(logErrors(logger))
-    .use(validateEvent(CleanupRequestSchema, 'cleanup request'))
-    .handler(async (input, context) => {
-      const event = input as CleanupRequest;
-      const current = policy();
-      if (shouldFanOut(current, event)) {
-        const dispatched = await startDispatch(fanOutDeps(runtime), current, 'cleanup', { deadline: deadlineIn(context.getRemainingTimeInMillis()) });
-        logger.info('cleanup dispatched', { ...dispatched });
-        return dispatched;
-      }
-      const report = await runCleanup({ ecr: clients.ecr, log: logger }, current, {
-        mode: current.cleanup.mode,
-        ...(event.repositories ? { names: event.repositories } : {}),
-        ...(event.cursor ? { cursor: event.cursor } : {}),
-        deadline: deadlineIn(context.getRemainingTimeInMillis()),
-      });
-      const events = event.publish ? await publishEvents({ events: clients.events }, current.events, [cleanupSummaryEvent(report)]) : null;
-      logger.info('cleanup finished', { summary: report.summary, events });
-      return { ...cleanupSummary(report), events };
+  return keeperHandler(logger, CleanupRequestSchema, 'cleanup request', async (event, context) => {
+    const current = policy();
+    if (shouldFanOut(current, event)) {
+      const dispatched = await startDispatch(fanOutDeps(runtime), current, 'cleanup', { deadline: deadlineIn(context.getRemainingTimeInMillis()) });
+      logger.info('cleanup dispatched', { ...dispatched });
+      return dispatched;
+    }
+    const report = await runCleanup({ ecr: clients.ecr, log: logger }, current, {
+      mode: current.cleanup.mode,
+      ...(event.repositories ? { names: event.repositories } : {}),
+      ...(event.cursor ? { cursor: event.cursor } : {}),
+      deadline: deadlineIn(context.getRemainingTimeInMillis()),
     });
+    const events = event.publish ? await publishEvents({ events: clients.events }, current.events, [cleanupSummaryEvent(report)]) : null;
+    logger.info('cleanup finished', { summary: report.summary, events });
+    return { ...cleanupSummary(report), events };
+  });
 }
 
 export const handler = cleanupHandler({ ...lambdaRuntime(), workQueue: lambdaWorkQueue() });

@@ -1,14 +1,11 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context } from 'aws-lambda';
 import { deadlineIn } from '../lib/deadline';
-import { EnforceRequestSchema, type EnforceRequest } from '../lib/enforce/request';
+import { EnforceRequestSchema } from '../lib/enforce/request';
 import { enforceResponse } from '../lib/enforce/response';
 import { policyEnforceMode, runEnforce } from '../lib/enforce/run';
 import { dispatchEnforce } from '../lib/fanout/dispatch-enforce';
 import { shouldFanOut } from '../lib/fanout/dispatch';
 import { fanOutDeps } from './shared/fan-out';
-import { logErrors, validateEvent } from './shared/middleware';
+import { keeperHandler } from './shared/middleware';
 import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
 import { lambdaWorkQueue } from './shared/work-queue';
 
@@ -20,28 +17,24 @@ import { lambdaWorkQueue } from './shared/work-queue';
  */
 export function enforceHandler(runtime: HandlerRuntime) {
   const { clients, logger, policy } = runtime;
-  return middy<EnforceRequest, unknown, Error, Context>()
-    .use(injectLambdaContext(logger))
-    .use(logErrors(logger))
-    .use(validateEvent(EnforceRequestSchema, 'enforce request'))
-    .handler(async (event, context) => {
-      const current = policy();
-      if (shouldFanOut(current, event)) {
-        const dispatched = await dispatchEnforce(fanOutDeps(runtime), current, { deadline: deadlineIn(context.getRemainingTimeInMillis()) });
-        logger.info('enforce dispatched', { ...dispatched });
-        return dispatched;
-      }
-      const report = await runEnforce({ ecr: clients.ecr, events: clients.events, log: logger }, current, {
-        mode: policyEnforceMode(current),
-        scope: { kind: 'registry', ...(event.cursor ? { cursor: event.cursor } : {}) },
-        trigger: { source: 'schedule' },
-        deadline: deadlineIn(context.getRemainingTimeInMillis()),
-      });
-      const response = enforceResponse(report);
-      if (report.summary.complete) logger.info('enforce finished', { summary: response.summary, events: response.events });
-      else logger.warn('enforce stopped at the deadline; resume with the cursor', { cursor: report.summary.cursor, summary: response.summary });
-      return response;
+  return keeperHandler(logger, EnforceRequestSchema, 'enforce request', async (event, context) => {
+    const current = policy();
+    if (shouldFanOut(current, event)) {
+      const dispatched = await dispatchEnforce(fanOutDeps(runtime), current, { deadline: deadlineIn(context.getRemainingTimeInMillis()) });
+      logger.info('enforce dispatched', { ...dispatched });
+      return dispatched;
+    }
+    const report = await runEnforce({ ecr: clients.ecr, events: clients.events, log: logger }, current, {
+      mode: policyEnforceMode(current),
+      scope: { kind: 'registry', ...(event.cursor ? { cursor: event.cursor } : {}) },
+      trigger: { source: 'schedule' },
+      deadline: deadlineIn(context.getRemainingTimeInMillis()),
     });
+    const response = enforceResponse(report);
+    if (report.summary.complete) logger.info('enforce finished', { summary: response.summary, events: response.events });
+    else logger.warn('enforce stopped at the deadline; resume with the cursor', { cursor: report.summary.cursor, summary: response.summary });
+    return response;
+  });
 }
 
 export const handler = enforceHandler({ ...lambdaRuntime(), workQueue: lambdaWorkQueue() });

@@ -1,11 +1,8 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context } from 'aws-lambda';
 import { deadlineIn } from '../lib/deadline';
-import { DriftEventSchema, driftAction, type DriftEvent } from '../lib/enforce/drift-event';
+import { DriftEventSchema, driftAction } from '../lib/enforce/drift-event';
 import { enforceResponse } from '../lib/enforce/response';
 import { policyEnforceMode, runEnforce } from '../lib/enforce/run';
-import { logErrors, validateEvent } from './shared/middleware';
+import { keeperHandler } from './shared/middleware';
 import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
 
 /**
@@ -15,27 +12,23 @@ import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
  * nothing to change. A failed call (`errorCode`) is ignored.
  */
 export function onDriftHandler({ clients, logger, policy }: HandlerRuntime) {
-  return middy<DriftEvent, unknown, Error, Context>()
-    .use(injectLambdaContext(logger))
-    .use(logErrors(logger))
-    .use(validateEvent(DriftEventSchema, 'CloudTrail ECR event'))
-    .handler(async (event, context) => {
-      const action = driftAction(event);
-      if (action.kind === 'ignore') {
-        logger.info('drift event ignored', { reason: action.reason, eventName: event.detail.eventName });
-        return { ignored: action.reason };
-      }
-      const current = policy();
-      const report = await runEnforce({ ecr: clients.ecr, events: clients.events, log: logger }, current, {
-        mode: policyEnforceMode(current),
-        scope: action.scope,
-        trigger: action.trigger,
-        deadline: deadlineIn(context.getRemainingTimeInMillis()),
-      });
-      const response = enforceResponse(report);
-      logger.info('drift enforced', { trigger: action.trigger, summary: response.summary, changes: response.changes });
-      return response;
+  return keeperHandler(logger, DriftEventSchema, 'CloudTrail ECR event', async (event, context) => {
+    const action = driftAction(event);
+    if (action.kind === 'ignore') {
+      logger.info('drift event ignored', { reason: action.reason, eventName: event.detail.eventName });
+      return { ignored: action.reason };
+    }
+    const current = policy();
+    const report = await runEnforce({ ecr: clients.ecr, events: clients.events, log: logger }, current, {
+      mode: policyEnforceMode(current),
+      scope: action.scope,
+      trigger: action.trigger,
+      deadline: deadlineIn(context.getRemainingTimeInMillis()),
     });
+    const response = enforceResponse(report);
+    logger.info('drift enforced', { trigger: action.trigger, summary: response.summary, changes: response.changes });
+    return response;
+  });
 }
 
 export const handler = onDriftHandler(lambdaRuntime());

@@ -1,26 +1,19 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context } from 'aws-lambda';
 import { deadlineIn } from '../lib/deadline';
-import { EcrImagePushEventSchema, scanRequestFromPush, type EcrImagePushEvent } from '../lib/scan/push-event';
+import { EcrImagePushEventSchema, scanRequestFromPush } from '../lib/scan/push-event';
 import { runScan } from '../lib/scan/run';
 import { SCAN_SAFETY_MARGIN_MS } from '../lib/scan/wait';
-import { logErrors, validateEvent } from './shared/middleware';
+import { keeperHandler } from './shared/middleware';
 import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
 
 /** ECR's push event: make sure the image has a scan, wait on it while time allows, publish the verdict. */
 export function onPushHandler({ clients, logger, policy }: HandlerRuntime) {
-  return middy<EcrImagePushEvent, unknown, Error, Context>()
-    .use(injectLambdaContext(logger))
-    .use(logErrors(logger))
-    .use(validateEvent(EcrImagePushEventSchema, 'ECR push event'))
-    .handler(async (event, context) => {
-      const current = policy();
-      const deadline = deadlineIn(context.getRemainingTimeInMillis(), SCAN_SAFETY_MARGIN_MS);
-      return runScan({ ecr: clients.ecr, events: clients.events, log: logger }, current, scanRequestFromPush(event, current, deadline), {
-        publish: true,
-      });
+  return keeperHandler(logger, EcrImagePushEventSchema, 'ECR push event', async (event, context) => {
+    const current = policy();
+    const deadline = deadlineIn(context.getRemainingTimeInMillis(), SCAN_SAFETY_MARGIN_MS);
+    return runScan({ ecr: clients.ecr, events: clients.events, log: logger }, current, scanRequestFromPush(event, current, deadline), {
+      publish: true,
     });
+  });
 }
 
 export const handler = onPushHandler(lambdaRuntime());

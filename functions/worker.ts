@@ -1,11 +1,9 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deadlineIn } from '../lib/deadline';
 import { WorkQueueEventSchema } from '../lib/fanout/queue-event';
 import { processWorkBatch } from '../lib/fanout/work';
 import { requireWorkQueue } from '../lib/fanout/work-queue';
-import { logErrors, validateEvent } from './shared/middleware';
+import { keeperHandler } from './shared/middleware';
 import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
 import { lambdaWorkQueue } from './shared/work-queue';
 
@@ -14,18 +12,14 @@ import { lambdaWorkQueue } from './shared/work-queue';
  * another, and reports the ones that failed so SQS delivers only those again.
  */
 export function workerHandler({ clients, logger, policy, workQueue }: HandlerRuntime) {
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
-    .use(injectLambdaContext(logger))
-    .use(logErrors(logger))
-    .use(validateEvent(WorkQueueEventSchema, 'work queue event'))
-    .handler(async (event, context) => {
-      const deps = { ...clients, queue: requireWorkQueue(workQueue), log: logger };
-      const { batchItemFailures, results } = await processWorkBatch(deps, policy(), event.Records, {
-        deadline: deadlineIn(context.getRemainingTimeInMillis()),
-      });
-      logger.info('work batch finished', { messages: event.Records.length, failed: batchItemFailures.length, results });
-      return { batchItemFailures };
+  return keeperHandler<typeof WorkQueueEventSchema, SQSBatchResponse, SQSEvent>(logger, WorkQueueEventSchema, 'work queue event', async (event, context) => {
+    const deps = { ...clients, queue: requireWorkQueue(workQueue), log: logger };
+    const { batchItemFailures, results } = await processWorkBatch(deps, policy(), event.Records, {
+      deadline: deadlineIn(context.getRemainingTimeInMillis()),
     });
+    logger.info('work batch finished', { messages: event.Records.length, failed: batchItemFailures.length, results });
+    return { batchItemFailures };
+  });
 }
 
 export const handler = workerHandler({ ...lambdaRuntime(), workQueue: lambdaWorkQueue() });

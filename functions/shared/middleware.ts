@@ -1,4 +1,6 @@
-import type middy from '@middy/core';
+import middy from '@middy/core';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { toErrorInfo } from '../../lib/errors';
@@ -30,4 +32,25 @@ export function logErrors(log: Log): middy.MiddlewareObj<unknown, unknown, Error
       redactError(request.error);
     },
   };
+}
+
+/**
+ * The wiring every ecr-keeper handler shares: the Lambda context in the logger, errors logged (and cleared
+ * of credentials), the event validated by `schema` before `work` runs, which gets the parsed event.
+ *
+ * @example
+ * export const handler = keeperHandler(logger, AuditRequestSchema, 'audit request', (event, context) => runAudit(...));
+ */
+export function keeperHandler<S extends z.ZodType, R, E = z.input<S>>(
+  logger: Logger,
+  schema: S,
+  what: string,
+  work: (event: z.output<S>, context: Context) => Promise<R>,
+) {
+  // E: what the invoker passes (the schema's input, or a Lambda event type such as SQSEvent).
+  return middy<E, R, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .use(logErrors(logger))
+    .use(validateEvent(schema, what))
+    .handler((event, context) => work(event as z.output<S>, context));
 }
