@@ -1,6 +1,7 @@
 import { CreateRepositoryCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { main } from '../cli/main';
+import { callsByAction, countCalls } from './support/call-count';
+import { runCli } from './support/cli';
 import type { CleanupReport } from '../lib/cleanup/types';
 import { walkImages } from '../lib/walker';
 import { imageIndex, imageManifest, pushImage, referrerArtifact, type BuiltImage } from '../scripts/seed/images';
@@ -19,29 +20,8 @@ afterAll(async () => {
 
 type Clients = ReturnType<typeof faithfulClients>;
 
-/** Counts the ECR calls a client makes, by command. */
-function countCalls(ecr: ECRClient): Record<string, number> {
-  const counts: Record<string, number> = {};
-  ecr.middlewareStack.add(
-    (next, context) => (args) => {
-      counts[context.commandName ?? '?'] = (counts[context.commandName ?? '?'] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'initialize' },
-  );
-  return counts;
-}
-
-function buffer() {
-  let text = '';
-  return { stream: { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream, text: () => text };
-}
-
-async function cli(argv: string[], clients: Clients, policy: object = {}) {
-  const out = buffer();
-  const err = buffer();
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream, env: { ECR_KEEPER_POLICY: JSON.stringify(policy) }, clients });
-  return { code, stdout: out.text(), stderr: err.text() };
+function cli(argv: string[], clients: Clients, policy: object = {}) {
+  return runCli(argv, clients, { ECR_KEEPER_POLICY: JSON.stringify(policy) });
 }
 
 /**
@@ -82,7 +62,7 @@ describe('cleanup against moto (through the faithful ECR proxy)', () => {
     const calls = countCalls(clients.ecr);
 
     const { code, stdout } = await cli(['cleanup', '--apply', '--format', 'json'], clients, { cleanup: { untaggedOlderThanDays: 0 } });
-    const made = { ...calls };
+    const made = callsByAction(calls);
 
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as CleanupReport;
@@ -91,11 +71,11 @@ describe('cleanup against moto (through the faithful ECR proxy)', () => {
     expect(await present(clients.ecr, 'app/bulk')).toEqual([]);
     // Per repository: one listing page, one index read, ⌈candidates/100⌉ re-checks and deletes, one skip-tag lookup.
     expect(made).toEqual({
-      DescribeRepositoriesCommand: 1,
-      DescribeImagesCommand: 2 + 1 + 3,
-      BatchGetImageCommand: 1,
-      BatchDeleteImageCommand: 1 + 3,
-      ListTagsForResourceCommand: 2,
+      BatchDeleteImage: 1 + 3,
+      BatchGetImage: 1,
+      DescribeImages: 2 + 1 + 3,
+      DescribeRepositories: 1,
+      ListTagsForResource: 2,
     });
   });
 
@@ -107,7 +87,7 @@ describe('cleanup against moto (through the faithful ECR proxy)', () => {
     const { code, stdout } = await cli(['cleanup', '--format', 'table'], clients, { cleanup: { untaggedOlderThanDays: 0 } });
 
     expect(code).toBe(0);
-    expect(calls.BatchDeleteImageCommand).toBeUndefined();
+    expect(calls.get('BatchDeleteImage')).toBeUndefined();
     expect(await present(clients.ecr, 'app/multi')).toHaveLength(10);
     expect(await present(clients.ecr, 'app/bulk')).toHaveLength(250);
     const short = (image: BuiltImage) => image.digest.slice(0, 19);
@@ -128,8 +108,8 @@ describe('cleanup against moto (through the faithful ECR proxy)', () => {
 
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as CleanupReport).summary).toMatchObject({ planned: { count: 0 }, deleted: { count: 0 } });
-    expect(calls.BatchDeleteImageCommand).toBeUndefined();
-    expect(calls.ListTagsForResourceCommand).toBeUndefined();
+    expect(calls.get('BatchDeleteImage')).toBeUndefined();
+    expect(calls.get('ListTagsForResource')).toBeUndefined();
     expect(await present(clients.ecr, 'app/multi')).toHaveLength(10);
   });
 
