@@ -1,6 +1,7 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { readRegistryScanning, readReplication } from '../aws/registry';
+import { walkOptionsFor } from '../walk-options';
 import type { Deadline } from '../deadline';
 import { publishEvents } from '../events/publish';
 import { silentLog, type Log } from '../log';
@@ -86,16 +87,12 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
   const run = checksRepositories
     ? await mapRepositories(
         ecr,
-        {
-          include: policy.repositories.include,
-          exclude: policy.repositories.exclude,
-          skipTag: policy.repositories.skipTag,
-          skipLookup: 'lazy',
+        walkOptionsFor(policy, {
           ...(scope.kind === 'repositories' ? { names: scope.names } : {}),
           ...(scope.cursor !== undefined ? { cursor: scope.cursor } : {}),
           ...(options.deadline ? { deadline: options.deadline } : {}),
-          concurrency: options.concurrency ?? policy.runtime.concurrency,
-        },
+          ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+        }),
         async (repo): Promise<RepositoryEnforcement> => {
           const { changes, notes } = planRepositorySettings(repo.repository, policy, await scanningState());
           const outcomes = await applyChanges({ ecr }, changes, { mode, isSkipped: () => repo.isSkipped() });
