@@ -1,7 +1,6 @@
 import { CreateRepositoryCommand, PutReplicationConfigurationCommand } from '@aws-sdk/client-ecr';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { main } from '../cli/main';
 import { auditHandler } from '../functions/audit';
 import type { AuditReport } from '../lib/audit/types';
 import { parsePolicy } from '../lib/policy';
@@ -10,19 +9,10 @@ import { imageIndex, imageManifest, pushImage, referrerArtifact } from '../scrip
 import { motoClients } from './support/aws';
 import { captureEvents } from './support/event-capture';
 import { faithfulClients, startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
+import { runCli } from './support/cli';
 import { lambdaContext } from './support/lambda';
 
-function buffer() {
-  let text = '';
-  return { stream: { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream, text: () => text };
-}
-
-async function cli(argv: string[], clients: ReturnType<typeof motoClients>) {
-  const out = buffer();
-  const err = buffer();
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream, env: {}, clients });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const cli = (argv: string[], clients: ReturnType<typeof motoClients>) => runCli(argv, clients);
 
 describe('audit against moto', () => {
   it('prints the documented JSON document for the seeded demo registry', async () => {
@@ -117,9 +107,8 @@ describe('audit against moto', () => {
     });
     const { stdout } = await cli(['audit', '--format', 'json'], { ...clients });
     expect((JSON.parse(stdout) as AuditReport).registry.replication.compliant).toBe(true);
-    const out = buffer();
-    await main(['audit', '--format', 'json'], { stdout: out.stream, stderr: buffer().stream, env: { ECR_KEEPER_POLICY: policy }, clients });
-    expect((JSON.parse(out.text()) as AuditReport).registry.replication.compliant).toBe(true);
+    const out = await runCli(['audit', '--format', 'json'], clients, { ECR_KEEPER_POLICY: policy });
+    expect((JSON.parse(out.stdout) as AuditReport).registry.replication.compliant).toBe(true);
   });
 });
 
@@ -172,10 +161,9 @@ describe('audit reclaimable figures (through the faithful ECR proxy)', () => {
     await pushImage(clients.ecr, 'svc/multi', referrerArtifact(index, 'sig'));
     await pushImage(clients.ecr, 'svc/multi', imageManifest('stale', { sizeBytes: 3_000_000 }));
 
-    const out = buffer();
-    await main(['audit', '--format', 'json'], { stdout: out.stream, stderr: buffer().stream, env: { ECR_KEEPER_POLICY: '{"cleanup":{"untaggedOlderThanDays":0}}' }, clients });
+    const out = await runCli(['audit', '--format', 'json'], clients, { ECR_KEEPER_POLICY: '{"cleanup":{"untaggedOlderThanDays":0}}' });
 
-    const repo = (JSON.parse(out.text()) as AuditReport).repositories[0]!;
+    const repo = (JSON.parse(out.stdout) as AuditReport).repositories[0]!;
     expect(repo.images.untagged.count).toBe(4);
     expect(repo.images.reclaimable).toEqual({ count: 1, bytes: 3_000_000 });
   });

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { main } from '../cli/main';
 import { motoClients } from './support/aws';
-
-function capture() {
-  let text = '';
-  return { stream: { write: (c: string) => ((text += c), true) } as unknown as NodeJS.WritableStream, text: () => text };
-}
+import { runCli } from './support/cli';
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const out = capture();
-  const err = capture();
   let calls = 0;
   const clients = motoClients();
   clients.ecr.middlewareStack.add((next) => (args) => ((calls++), next(args)), { step: 'initialize' });
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream, env, clients });
-  return { code, stdout: out.text(), stderr: err.text(), calls };
+  return { ...(await runCli(argv, clients, env)), calls };
 }
 
 describe('cli', () => {
@@ -71,8 +63,6 @@ describe('cli', () => {
   it('reports an AWS failure with its code and exits 1', async () => {
     const r = await run(['audit', '--format', 'json'], {});
     expect(r.code).toBe(0);
-    const out = capture();
-    const err = capture();
     const clients = motoClients();
     clients.ecr.middlewareStack.add(
       () => async () => {
@@ -80,8 +70,8 @@ describe('cli', () => {
       },
       { step: 'initialize' },
     );
-    const code = await main(['audit', '--format', 'json'], { stdout: out.stream, stderr: err.stream, env: {}, clients });
+    const { code, stderr } = await runCli(['audit', '--format', 'json'], clients);
     expect(code).toBe(1);
-    expect(err.text()).toBe('error: AccessDeniedException: User is not authorized to perform: ecr:DescribeRegistry\n');
+    expect(stderr).toBe('error: AccessDeniedException: User is not authorized to perform: ecr:DescribeRegistry\n');
   });
 });

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { CreateRepositoryCommand, StartImageScanCommand, TagResourceCommand } from '@aws-sdk/client-ecr';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { main } from '../cli/main';
 import { onPushHandler } from '../functions/on-push';
 import { onScanCompleteHandler } from '../functions/on-scan-complete';
 import { parsePolicy, type PolicyInput } from '../lib/policy';
@@ -11,6 +10,7 @@ import type { ScanOutcome } from '../lib/scan/types';
 import { imageManifest, pushImage, type BuiltImage } from '../scripts/seed/images';
 import { motoClients } from './support/aws';
 import { captureEvents } from './support/event-capture';
+import { runCli } from './support/cli';
 import { lambdaContext } from './support/lambda';
 import { setScanFindings } from './support/scan-findings';
 
@@ -43,17 +43,7 @@ function verdictOf(outcome: ScanOutcome) {
   return outcome;
 }
 
-function buffer() {
-  let text = '';
-  return { stream: { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream, text: () => text };
-}
-
-async function cli(argv: string[], clients: Clients, env: NodeJS.ProcessEnv = {}) {
-  const out = buffer();
-  const err = buffer();
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream, env, clients });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const cli = (argv: string[], clients: Clients, env: NodeJS.ProcessEnv = {}) => runCli(argv, clients, env);
 
 describe('on-push handler against moto', () => {
   it('starts a scan of the pushed image, reads its findings and publishes one verdict event', async () => {
