@@ -1,5 +1,5 @@
 import { renderTable, type Column } from '../lib/report/table';
-import { isReadAction } from '../test/support/call-count';
+import { isReadAction } from '../test/support/calls';
 import type { ColdStartResult } from './cold-start';
 import { mib } from './memory';
 import type { JobResult, RegistryBenchResult } from './registry-jobs';

@@ -16,7 +16,7 @@ import { isUserError, PolicyError } from '../lib/errors';
 import { parsePolicy } from '../lib/policy';
 import { motoClients, pinMotoAccount } from './support/aws';
 import { badFixtures, policyText, type BadFixture } from './support/bad-fixtures';
-import { countCalls, type CallCounts } from './support/call-count';
+import { countCalls, type CallCounts } from './support/calls';
 import { runCli } from './support/cli';
 import { lambdaContext } from './support/lambda';
 import { sampleEvent } from './support/sample-events';

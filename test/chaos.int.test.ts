@@ -5,7 +5,7 @@ import type { AwsClients } from '../lib/aws/clients';
 import type { CleanupReport } from '../lib/cleanup/types';
 import { parsePolicy } from '../lib/policy';
 import { motoClients } from './support/aws';
-import { deletionRequests, failedCalls, inFlight, logCalls, repositoryOf, type LoggedCall } from './support/call-log';
+import { deletionRequests, failedCalls, inFlight, logCalls, repositoryOf, type LoggedCall } from './support/calls';
 import { runCli } from './support/cli';
 import { captureEvents, type CapturedEvent } from './support/event-capture';
 import { faithfulClients, startFaithfulEcr, type FaithfulEcr, type FaultRates } from './support/faithful-ecr';

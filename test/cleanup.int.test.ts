@@ -1,6 +1,6 @@
 import { CreateRepositoryCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { callsByAction, countCalls } from './support/call-count';
+import { callsByAction, countCalls } from './support/calls';
 import { runCli } from './support/cli';
 import type { CleanupReport } from '../lib/cleanup/types';
 import { walkImages } from '../lib/walker';

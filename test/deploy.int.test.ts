@@ -16,7 +16,7 @@ import type { WorkItem } from '../lib/fanout/work-item';
 import { parsePolicy, type PolicyInput } from '../lib/policy';
 import { imageIndex, imageManifest, pushImage, type BuiltImage } from '../scripts/seed/images';
 import { motoClients } from './support/aws';
-import { countCalls, type CallCounts } from './support/call-count';
+import { countCalls, type CallCounts } from './support/calls';
 import { matchesPattern } from './support/event-pattern';
 import { lambdaContext } from './support/lambda';
 import { sampleEvent } from './support/sample-events';
@@ -53,7 +53,9 @@ const ASYNC_FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-push', '
 
 /** ECR actions with no resource type in ECR's service authorization reference: they take "*". */
 const ECR_REGISTRY_ACTIONS = ['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration', 'ecr:PutReplicationConfiguration'];
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
 const REPOSITORIES = { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*' };
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
 const DEFAULT_BUS = { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default' };
 
 /** Actions a role needs for an action its code calls, beyond the call itself. */
@@ -230,6 +232,7 @@ describe('failures are kept', () => {
       expect.objectContaining({
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sqs:SendMessage',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
         Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/ecr-keeper-dev-*' } } },
       }),
     ]);
@@ -303,6 +306,7 @@ function resourceFor(fn: string, action: string, statement: Statement): unknown 
   if (action.startsWith('logs:')) return { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/ecr-keeper-dev-${fn}:*` };
   if (action === 'iam:CreateServiceLinkedRole') {
     expect(statement.Condition).toEqual({ StringEquals: { 'iam:AWSServiceName': 'replication.ecr.amazonaws.com' } });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
     return { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication' };
   }
   if (action.startsWith('sqs:')) {
@@ -380,14 +384,23 @@ const SCENARIOS: Scenario[] = [
     what: 'a changed repository',
     seed: seedImages,
     handler: onDriftHandler,
-    event: (c) => sampleEvent('cloudtrail-put-image-tag-mutability.json', (e) => ((e.account = c.accountId), (e.detail.recipientAccountId = c.accountId), (e.detail.requestParameters.repositoryName = 'team/api'))),
+    event: (c) =>
+      sampleEvent('cloudtrail-put-image-tag-mutability.json', (e) => {
+        e.account = c.accountId;
+        e.detail.recipientAccountId = c.accountId;
+        e.detail.requestParameters.repositoryName = 'team/api';
+      }),
   },
   {
     fn: 'on-drift',
     what: 'a changed replication',
     policy: REPLICATION,
     handler: onDriftHandler,
-    event: (c) => sampleEvent('cloudtrail-put-replication-configuration.json', (e) => ((e.account = c.accountId), (e.detail.recipientAccountId = c.accountId))),
+    event: (c) =>
+      sampleEvent('cloudtrail-put-replication-configuration.json', (e) => {
+        e.account = c.accountId;
+        e.detail.recipientAccountId = c.accountId;
+      }),
   },
   {
     fn: 'worker',

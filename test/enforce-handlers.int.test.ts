@@ -13,7 +13,7 @@ import { onDriftHandler } from '../functions/on-drift';
 import type { EnforceResponse } from '../lib/enforce/response';
 import { parsePolicy, type PolicyInput } from '../lib/policy';
 import { motoClients } from './support/aws';
-import { callsByAction, countCalls, writeCalls } from './support/call-count';
+import { callsByAction, countCalls, writeCalls } from './support/calls';
 import { captureEvents } from './support/event-capture';
 import { lambdaContext } from './support/lambda';
 import { sampleEvent } from './support/sample-events';

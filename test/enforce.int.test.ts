@@ -11,7 +11,7 @@ import { SETTING_ENFORCED_DETAIL_TYPE } from '../lib/enforce/enforced-event';
 import type { EnforceReport } from '../lib/enforce/types';
 import type { PolicyInput } from '../lib/policy';
 import { motoClients } from './support/aws';
-import { callsByAction, countCalls, writeCalls } from './support/call-count';
+import { callsByAction, countCalls, writeCalls } from './support/calls';
 import { runCli } from './support/cli';
 import { captureEvents } from './support/event-capture';
 

@@ -12,7 +12,7 @@ import { workerHandler } from '../functions/worker';
 import type { AwsClients } from '../lib/aws/clients';
 import { parsePolicy } from '../lib/policy';
 import { motoClients } from './support/aws';
-import { countCalls, writeCalls } from './support/call-count';
+import { countCalls, writeCalls } from './support/calls';
 import { lambdaContext } from './support/lambda';
 import { snapshotRegistry } from './support/registry-state';
 import { sampleEvent } from './support/sample-events';
@@ -35,7 +35,8 @@ interface Case {
   /** The ECR writes of the first delivery (the second makes none). */
   firstWrites: Record<string, number>;
   /** What the second answer says, given the first. */
-  second: (first: any, second: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: each case reads the answer of its own handler
+  second: (first: any, second: any) => void;
 }
 
 /** Enforcement found nothing left to write (the skip-tagged repository's changes stay skipped). */

@@ -15,7 +15,7 @@ import { workerHandler } from '../functions/worker';
 import { createEcrClient, createEventBridgeClient, type AwsClients } from '../lib/aws/clients';
 import { parsePolicy } from '../lib/policy';
 import { motoClients, pinMotoAccount } from './support/aws';
-import { logCalls, type LoggedCall } from './support/call-log';
+import { logCalls, type LoggedCall } from './support/calls';
 import { runCli } from './support/cli';
 import { startDenyingEndpoint, type Denial, type DenyingEndpoint } from './support/denying-endpoint';
 import { startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
