@@ -79,7 +79,7 @@ const ReplicationRuleSchema = z.strictObject({
   repositoryFilters: z
     .array(
       z.strictObject({
-        filter: z.string().regex(/^[a-z0-9][a-z0-9._\/-]*$/, 'must be a repository name prefix (lower case)').max(256),
+        filter: z.string().regex(/^[a-z0-9][a-z0-9._/-]*$/, 'must be a repository name prefix (lower case)').max(256),
         filterType: z.literal('PREFIX_MATCH', { error: 'ECR supports only PREFIX_MATCH filters' }).default('PREFIX_MATCH'),
       }),
     )

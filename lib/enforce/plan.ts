@@ -188,7 +188,7 @@ function describeRule(rule: ReplicationRule): string {
  */
 export function checkReplicationDestinations(rules: readonly ReplicationRule[], source: RegistryIdentity): void {
   const issues: string[] = [];
-  rules.forEach((rule, i) =>
+  rules.forEach((rule, i) => {
     (rule.destinations ?? []).forEach((d, j) => {
       if (d.region === source.region && d.registryId === source.registryId) {
         issues.push(
@@ -196,8 +196,8 @@ export function checkReplicationDestinations(rules: readonly ReplicationRule[], 
             'ECR cannot replicate a registry to itself (use another region or another account)',
         );
       }
-    }),
-  );
+    });
+  });
   if (issues.length > 0) {
     throw new PolicyError(`policy cannot be enforced on registry ${source.registryId} in ${source.region}:\n  ${issues.join('\n  ')}`, issues);
   }

@@ -58,7 +58,7 @@ async function checkScope(ecr: ECRClient, policy: Policy, image: ScanImage): Pro
 }
 
 async function judge(deps: ScanDeps, policy: Policy, image: ScanImage, origin: ScanOrigin): Promise<ScanOutcome> {
-  let read;
+  let read: Awaited<ReturnType<typeof readScanFindings>>;
   try {
     read = await readScanFindings(deps.ecr, image);
   } catch (err) {

@@ -9,7 +9,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /** A CloudFormation resource of the generated template. */
 export interface Resource {
   Type: string;
-  Properties: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties of every resource type
+  Properties: Record<string, any>;
   DependsOn?: string | string[];
 }
 
