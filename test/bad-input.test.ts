@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
 import { auditHandler } from '../functions/audit';
 import { cleanupHandler } from '../functions/cleanup';
@@ -18,7 +17,7 @@ import { motoClients, pinMotoAccount } from './support/aws';
 import { badFixtures, policyText, type BadFixture } from './support/bad-fixtures';
 import { countCalls, type CallCounts } from './support/calls';
 import { runCli } from './support/cli';
-import { lambdaContext } from './support/lambda';
+import { lambdaContext, silentLogger, testRuntime } from './support/lambda';
 import { sampleEvent } from './support/sample-events';
 
 type Handler = (event: never, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
@@ -53,7 +52,6 @@ const GOOD_EVENTS: Record<string, unknown> = {
 /** The CLI commands that read a policy, each as it would run for real. */
 const COMMANDS = [['audit'], ['enforce', '--apply'], ['cleanup', '--apply'], ['scan', 'svc/api:v1']];
 
-const silent = () => new Logger({ logLevel: 'SILENT' });
 
 /** Clients and a work queue that count every call, to moto (where nothing should ever arrive). */
 function countedClients() {
@@ -96,7 +94,7 @@ describe('bad input: the corpus', () => {
 describe('bad input: events are refused at the edge, naming the field, with no AWS call', () => {
   it.each(badFixtures().filter((f) => f.target in HANDLERS))('$id: $about', async (fixture) => {
     const { clients, workQueue, calls } = countedClients();
-    const handler = HANDLERS[fixture.target]!({ clients, workQueue, logger: silent(), policy: () => parsePolicy({}) });
+    const handler = HANDLERS[fixture.target]!(testRuntime(clients, {}, { workQueue }));
 
     const error = await rejection(handler(fixture.input as never, lambdaContext()));
 
@@ -109,7 +107,7 @@ describe('bad input: events are refused at the edge, naming the field, with no A
 describe('bad input: a bad work item fails its message alone, naming the field, with no AWS call', () => {
   it.each(badFixtures('work-item'))('$id: $about', async (fixture) => {
     const { clients, workQueue, calls } = countedClients();
-    const logger = silent();
+    const logger = silentLogger();
     const logged = vi.spyOn(logger, 'error');
     const handler = workerHandler({ clients, workQueue, logger, policy: () => parsePolicy({}) });
 
@@ -130,7 +128,7 @@ describe('bad input: a bad policy stops every Lambda function before any AWS cal
     for (const [name, makeHandler] of Object.entries(HANDLERS)) {
       const { clients, workQueue, calls } = countedClients();
       // The deployed runtime's own policy loader, reading ECR_KEEPER_POLICY as `serverless package` writes it.
-      const runtime: HandlerRuntime = { ...lambdaRuntime({ ECR_KEEPER_POLICY: policyText(fixture).text }), clients, workQueue, logger: silent() };
+      const runtime: HandlerRuntime = { ...lambdaRuntime({ ECR_KEEPER_POLICY: policyText(fixture).text }), clients, workQueue, logger: silentLogger() };
 
       const error = await rejection(makeHandler(runtime)(structuredClone(GOOD_EVENTS[name]) as never, lambdaContext()));
 

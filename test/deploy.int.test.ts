@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { CreateRepositoryCommand, StartImageScanCommand } from '@aws-sdk/client-ecr';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditHandler } from '../functions/audit';
@@ -13,12 +12,12 @@ import { onScanCompleteHandler } from '../functions/on-scan-complete';
 import type { HandlerRuntime } from '../functions/shared/runtime';
 import { workerHandler } from '../functions/worker';
 import type { WorkItem } from '../lib/fanout/work-item';
-import { parsePolicy, type PolicyInput } from '../lib/policy';
+import type { PolicyInput } from '../lib/policy';
 import { imageIndex, imageManifest, pushImage, type BuiltImage } from '../scripts/seed/images';
 import { motoClients } from './support/aws';
 import { countCalls, type CallCounts } from './support/calls';
 import { matchesPattern } from './support/event-pattern';
-import { lambdaContext } from './support/lambda';
+import { lambdaContext, testRuntime } from './support/lambda';
 import { sampleEvent } from './support/sample-events';
 import {
   actionsOf,
@@ -429,7 +428,7 @@ describe('calls against moto', () => {
     const work = await motoWorkQueue(clients.accountId);
     const seeded = await scenario.seed?.(clients);
     const counts = { ecr: countCalls(clients.ecr), events: countCalls(clients.events), sqs: countCalls(work.queue.sqs) };
-    const handler = scenario.handler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy(scenario.policy ?? {}), workQueue: work.queue });
+    const handler = scenario.handler(testRuntime(clients, scenario.policy, { workQueue: work.queue }));
 
     const result = await handler(scenario.event(clients, seeded) as never, lambdaContext());
 

@@ -18,7 +18,7 @@ import { motoClients, pinMotoAccount } from './support/aws';
 import { logCalls, type LoggedCall } from './support/calls';
 import { runCli } from './support/cli';
 import { startDenyingEndpoint, type Denial, type DenyingEndpoint } from './support/denying-endpoint';
-import { startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
+import { useFaithfulEcr } from './support/faithful-layer';
 import { lambdaContext } from './support/lambda';
 import { captureOutput } from './support/output-capture';
 import { sampleEvent } from './support/sample-events';
@@ -43,11 +43,10 @@ const POLICY_FILE_SECRETS = ['fS1credFileSecretKey0123456789', 'bS2busSecretValu
 const POLICY = parsePolicy({ ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'delete' } });
 const env = { ECR_KEEPER_POLICY: JSON.stringify(POLICY) };
 
-let faithful: FaithfulEcr;
+const faithful = useFaithfulEcr();
 const denying: DenyingEndpoint[] = [];
 const saved = { ...process.env };
 beforeAll(async () => {
-  faithful = await startFaithfulEcr({ upstream });
   // The SDK's own credential chain reads these too (a CLI or a runtime that builds its own clients).
   process.env.AWS_ACCESS_KEY_ID = CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
@@ -55,7 +54,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   process.env = saved;
-  await Promise.all([faithful?.stop(), ...denying.map((d) => d.stop())]);
+  await Promise.all(denying.map((d) => d.stop()));
 });
 
 /** Clients that sign with the distinctive credentials, through `endpoint`, in `accountId`'s registry. */
