@@ -2,7 +2,7 @@ import { CreateRepositoryCommand, DeleteRepositoryCommand } from '@aws-sdk/clien
 import { describe, expect, it } from 'vitest';
 import { cleanupHandler } from '../functions/cleanup';
 import type { AuditReport } from '../lib/audit/types';
-import type { cleanupSummary } from '../lib/cleanup/summary-event';
+import type { cleanupSummary } from '../lib/cleanup/response';
 import type { CleanupReport } from '../lib/cleanup/types';
 import type { EnforceReport } from '../lib/enforce/types';
 import { imageIndex, imageManifest, pushImage, referrerArtifact, type BuiltImage } from '../scripts/seed/images';
@@ -75,7 +75,7 @@ describe('races: a tag pushed between plan and apply', () => {
     const kept = [repo.tagged, repo.plain[0]!, repo.index, ...repo.children];
     expect(await digestsIn(clients.accountId, 'svc/api')).toEqual(at('svc/api', kept));
     const report = JSON.parse(stdout) as CleanupReport;
-    const [applied] = report.repositories.map((r) => (r.mode === 'delete' ? r.applied : undefined));
+    const [applied] = report.repositories.map((r) => (r.mode === 'apply' ? r.applied : undefined));
     expect(report.summary).toMatchObject({ planned: { count: 7 }, deleted: { count: 3 }, dropped: 4, failed: 0 });
     expect(applied?.dropped.map((d) => `${d.reason} svc/api@${d.digest}`).sort()).toEqual(
       [
@@ -105,7 +105,7 @@ describe('races: two cleanup runs at once on one repository', () => {
         }
       });
     }
-    const handler = cleanupHandler(testRuntime(lambda, { cleanup: { ...POLICY.cleanup, mode: 'delete' } }));
+    const handler = cleanupHandler(testRuntime(lambda, { cleanup: { ...POLICY.cleanup, mode: 'apply' } }));
 
     const [byCli, byLambda] = await Promise.all([
       runCli(['cleanup', '--apply', '--format', 'json'], cli, env),
