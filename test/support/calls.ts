@@ -53,6 +53,11 @@ export function countCalls(client: MiddlewareClient, counts: CallCounts = new Ma
   return counts;
 }
 
+/** All the calls counted, whatever their action. */
+export function totalCalls(counts: CallCounts): number {
+  return [...counts.values()].reduce((sum, n) => sum + n, 0);
+}
+
 /** True for actions that only read (Describe*, Get*, List*, BatchGet*, BatchCheck*). */
 export function isReadAction(action: string): boolean {
   return /^(Describe|Get|List|BatchGet|BatchCheck)/.test(action);
