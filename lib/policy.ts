@@ -8,6 +8,9 @@ import {
   MAX_REPOSITORIES_PER_WORK_ITEM,
   MAX_TAG_MUTABILITY_EXCLUSIONS,
 } from './limits';
+import { EncryptionSectionSchema } from './posture/encryption-schema';
+import { LifecyclePolicySectionSchema } from './posture/lifecycle-policy-schema';
+import { RepositoryPolicySectionSchema } from './posture/repository-policy-schema';
 
 /** Scan severities from the most to the least severe, as ECR names them. */
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'] as const;
@@ -154,6 +157,9 @@ export const PolicySchema = z.strictObject({
   enforce: EnforceSchema.default(() => EnforceSchema.parse({})),
   events: EventsSchema.default(() => EventsSchema.parse({})),
   runtime: RuntimeSchema.default(() => RuntimeSchema.parse({})),
+  repositoryPolicy: RepositoryPolicySectionSchema.default(() => RepositoryPolicySectionSchema.parse({})),
+  lifecyclePolicy: LifecyclePolicySectionSchema.default(() => LifecyclePolicySectionSchema.parse({})),
+  encryption: EncryptionSectionSchema.default(() => EncryptionSectionSchema.parse({})),
 });
 
 /** The validated policy, defaults filled in. */
