@@ -108,3 +108,18 @@ describe('applyPostureChange: the lifecycle baseline', () => {
     expect(ecrMock.commandCalls(PutLifecyclePolicyCommand)).toHaveLength(0);
   });
 });
+
+describe('applyChanges (enforce) with posture changes', () => {
+  it('makes a posture change like any other and records a stale plan as failed, writing nothing', async () => {
+    const { applyChanges } = await import('../lib/enforce/apply');
+    const change = policyChange(text(publicPull, ownPull));
+    ecrMock.on(GetRepositoryPolicyCommand).resolves({ policyText: text(ownPull) });
+    ecrMock.on(GetLifecyclePolicyCommand).rejects(awsError('LifecyclePolicyNotFoundException'));
+
+    const outcomes = await applyChanges({ ecr }, [change, baseline], { mode: 'apply' });
+
+    expect(outcomes.map((o) => (o.status === 'failed' ? o.error.code : o.status))).toEqual(['StalePlanError', 'applied']);
+    expect(ecrMock.commandCalls(SetRepositoryPolicyCommand)).toHaveLength(0);
+    expect(ecrMock.commandCalls(PutLifecyclePolicyCommand)).toHaveLength(1);
+  });
+});

@@ -1,6 +1,7 @@
 import type { ImageTagMutability, ReplicationRule, ScanType } from '@aws-sdk/client-ecr';
 import type { ErrorInfo } from '../errors';
 import type { PublishResult } from '../events/publish';
+import type { PostureChange } from '../posture/types';
 
 /** A repository's tag mutability: the mode and its wildcard exclusion filters. */
 export interface TagMutabilitySetting {
@@ -25,7 +26,9 @@ export type RepositoryChange =
       from: boolean;
       to: boolean;
       reason: string;
-    };
+    }
+  /** Repository policy and lifecycle safety net (lib/posture). */
+  | PostureChange;
 
 /** What a replication change is computed from and leads to (PutReplicationConfiguration replaces it whole). */
 interface ReplicationChangeBase {
