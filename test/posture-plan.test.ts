@@ -40,3 +40,21 @@ describe('planPosture', () => {
     expect(plan.notes.map((n) => n.note)).toEqual(['repo svc/a: statement "Open" allows everyone (principal *), with no narrowing condition (public: report, left as it is)']);
   });
 });
+
+describe('postureFindings', () => {
+  it('carries the Security Hub controls of each finding: planned changes, reported public statements, encryption', async () => {
+    const { postureFindings } = await import('../lib/posture/findings');
+    const policy = parsePolicy({ encryption: { require: 'KMS' }, lifecyclePolicy: { require: true } });
+    const plan = planPosture({ repository, ownAccount: OWN, policyText: publicPolicy, hasLifecyclePolicy: false }, policy);
+    const mutability = { ...repository, kind: 'set-tag-mutability' as const, from: { mode: 'MUTABLE' as const, exclusions: [] }, to: { mode: 'IMMUTABLE' as const, exclusions: [] }, reason: 'repo svc/a: tag mutability MUTABLE -> IMMUTABLE' };
+
+    const findings = postureFindings([mutability, ...plan.changes], plan);
+
+    expect(findings.map((f) => [f.check, f.controls, f.fix === 'enforce'])).toEqual([
+      ['tag-immutability', ['ECR.2'], true],
+      ['lifecycle-policy', ['ECR.3'], true],
+      ['public-access', [], false],
+      ['encryption', ['ECR.5'], false],
+    ]);
+  });
+});
