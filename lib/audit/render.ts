@@ -55,7 +55,7 @@ function rows(report: AuditReport): string[][] {
     mutability(r),
     scanOnPush(r),
     r.lifecyclePolicy ? 'yes' : 'no',
-    r.encryption.type,
+    r.encryption.compliant ? r.encryption.type : `${r.encryption.type} (want KMS)`,
     access(r),
     String(r.images.total.count),
     formatBytes(r.images.total.bytes),
@@ -72,6 +72,20 @@ function registryLines(report: AuditReport): string[] {
     `registry ${g.registryId} (${g.region}): scanning ${g.scanning.scanType}, ${g.scanning.rules.length} scanning rule(s)`,
     `replication (${rep.mode}): ${rep.rules.length} rule(s), ${rep.compliant ? 'as the policy says' : `OUT OF POLICY: ${rep.change?.reason}`}`,
   ];
+}
+
+const FINDING_COLUMNS: Column[] = [{ header: 'REPOSITORY' }, { header: 'CONTROLS' }, { header: 'CHECK' }, { header: 'FINDING' }, { header: 'FIX' }];
+
+/** Every repository finding as a row: the Security Hub controls it matches (`-`: none), what, and how it is fixed. */
+function findingRows(report: AuditReport): string[][] {
+  return report.repositories.flatMap((r) =>
+    r.findings.map((f) => [r.repositoryName, f.controls.join(', ') || '-', f.check, f.detail, f.fix === 'enforce' ? 'ecr-keeper enforce --apply' : f.fix]),
+  );
+}
+
+/** The findings for the text report, one line each: `[ECR.2] repo a/b: ... (fix: ...)`. */
+function findingLines(report: AuditReport): string[] {
+  return findingRows(report).map(([, controls, check, detail, fix]) => `[${controls === '-' ? check : controls}] ${detail} (fix: ${fix})`);
 }
 
 function changeLines(report: AuditReport): string[] {
@@ -93,6 +107,11 @@ function summaryLine(report: AuditReport): string {
 }
 
 
+/** A Markdown section with a table under a heading; nothing when there are no rows. */
+function markdownTable(heading: string, columns: readonly Column[], rows: readonly string[][]): string[] {
+  return rows.length > 0 ? ['', `## ${heading}`, '', renderMarkdownTable(columns, rows)] : [];
+}
+
 /** Renders the audit as a text table (the terminal default) with the registry, planned changes and totals. */
 export function renderAuditTable(report: AuditReport): string {
   const changes = changeLines(report);
@@ -101,6 +120,7 @@ export function renderAuditTable(report: AuditReport): string {
     ...registryLines(report),
     '',
     report.repositories.length > 0 ? renderTable(COLUMNS, rows(report)) : '(no repositories in scope)',
+    ...textList('Findings ([Security Hub control] what; fix):', findingLines(report)),
     ...textList('Planned changes (run `ecr-keeper enforce --apply` to make them):', changes),
     ...textList('Could not audit:', problems),
     ...textSummary(summaryLine(report)),
@@ -117,6 +137,7 @@ export function renderAuditMarkdown(report: AuditReport): string {
     ...registryLines(report).map((l) => `- ${l}`),
     '',
     report.repositories.length > 0 ? renderMarkdownTable(COLUMNS, rows(report)) : '_No repositories in scope._',
+    ...markdownTable('Findings', FINDING_COLUMNS, findingRows(report)),
     ...markdownList('Planned changes', changes),
     ...markdownList('Could not audit', problems),
     ...markdownSummary(summaryLine(report)),

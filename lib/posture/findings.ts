@@ -36,6 +36,14 @@ export function postureFindings(changes: readonly SettingChange[], posture: Pick
       fix: 'remove the statement or narrow it with a condition (with repositoryPolicy.public: deny, enforce removes it)',
     });
   }
+  if (posture?.repositoryPolicy?.unreadable) {
+    findings.push({
+      check: 'public-access',
+      controls: [],
+      detail: 'the repository policy is not a JSON policy document: who it lets in cannot be told',
+      fix: 'rewrite the repository policy by hand',
+    });
+  }
   if (posture?.encryption.fix) findings.push({ check: 'encryption', controls: [...POSTURE_CHECKS.encryption.controls], detail: posture.encryption.fix, fix: 'recreate the repository with a KMS key' });
   return findings;
 }

@@ -46,7 +46,7 @@ export interface PosturePlan {
   notes: PlanNote[];
   repositoryPolicy: RepositoryPolicyPlan | null;
   encryption: EncryptionCheck;
-  /** True when something is out of policy that no change fixes: public statements under `report`, encryption. */
+  /** True when something is out of policy that no change fixes: public statements under `report`, an unreadable policy, encryption. */
   unfixable: boolean;
 }
 
@@ -78,5 +78,6 @@ export function planPosture(input: PostureInput, policy: PosturePolicy): Posture
   const encryption = checkEncryption(input.repository, policy.encryption);
   if (encryption.fix) notes.push({ repositoryName, note: encryption.fix });
 
-  return { changes, notes, repositoryPolicy, encryption, unfixable: !encryption.compliant || (repositoryPolicy?.reported.length ?? 0) > 0 };
+  const unfixable = !encryption.compliant || (repositoryPolicy?.reported.length ?? 0) > 0 || repositoryPolicy?.unreadable === true;
+  return { changes, notes, repositoryPolicy, encryption, unfixable };
 }
