@@ -199,6 +199,7 @@ describe('posture: the audit', () => {
     expect(byName.get('svc/shared')).toMatchObject({ compliant: false, access: { public: true, publicConditional: false }, changes: [] });
     expect(byName.get('svc/shared')!.findings.map((f) => [f.check, f.controls])).toEqual([['public-access', []]]);
     expect(byName.get('svc/mutable')!.findings.map((f) => [f.check, f.controls, f.fix])).toEqual([['tag-immutability', ['ECR.2'], 'enforce']]);
+    expect((JSON.parse(json.stdout) as AuditReport).summary).toMatchObject({ findings: 2, findingsByControl: { 'ECR.2': 1 } });
     expect(markdown.stdout).toContain('| svc/shared | OUT OF POLICY |');
     expect(markdown.stdout).toContain('| svc/mutable | ECR.2 | tag-immutability | repo svc/mutable: tag mutability MUTABLE -> IMMUTABLE | ecr-keeper enforce --apply |');
     expect(json.stdout + markdown.stdout).not.toContain(ORG);

@@ -143,6 +143,13 @@ export async function auditRepository(
   };
 }
 
+/** Findings by Security Hub control id, in control order. */
+function countByControl(repositories: readonly RepositoryAudit[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const f of repositories.flatMap((r) => r.findings)) for (const c of f.controls) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
+}
+
 /**
  * The read-only audit of the registry and every repository the policy covers: the plans of every
  * job, not applied, plus access, encryption, lifecycle and scan facts.
@@ -213,6 +220,7 @@ export async function runAudit(
       reclaimableBytes: sum((r) => r.images.reclaimable.bytes),
       changes,
       findings: sum((r) => r.findings.length),
+      findingsByControl: countByControl(repositories),
       complete: run.complete,
       ...(run.cursor ? { cursor: run.cursor } : {}),
       outOfPolicyFound: outOfPolicy > 0 || replicationChange !== null,

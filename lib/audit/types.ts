@@ -106,6 +106,8 @@ export interface AuditSummary extends JobSummary {
   changes: number;
   /** Findings over all repositories (see `RepositoryAudit.findings`). */
   findings: number;
+  /** Findings by the Security Hub control they match (`{ "ECR.2": 3 }`); ecr-keeper's own checks are not counted here. */
+  findingsByControl: Record<string, number>;
   /** False when the walk stopped at its deadline; `cursor` resumes it. */
   complete: boolean;
   cursor?: string;
