@@ -201,7 +201,9 @@ describe('posture: the audit', () => {
     expect(byName.get('svc/mutable')!.findings.map((f) => [f.check, f.controls, f.fix])).toEqual([['tag-immutability', ['ECR.2'], 'enforce']]);
     expect((JSON.parse(json.stdout) as AuditReport).summary).toMatchObject({ findings: 2, findingsByControl: { 'ECR.2': 1 } });
     expect(markdown.stdout).toContain('| svc/shared | OUT OF POLICY |');
-    expect(markdown.stdout).toContain('| svc/mutable | ECR.2 | tag-immutability | repo svc/mutable: tag mutability MUTABLE -> IMMUTABLE | ecr-keeper enforce --apply |');
+    expect(markdown.stdout).toContain('## Findings');
+    expect(markdown.stdout).toContain('- [ECR.2] repo svc/mutable: tag mutability MUTABLE -> IMMUTABLE (fix: ecr-keeper enforce --apply)');
+    expect(markdown.stdout).toContain('- [public-access] repo svc/shared: statement "PublicPull" allows everyone (principal *), with no narrowing condition (fix: remove the statement');
     expect(json.stdout + markdown.stdout).not.toContain(ORG);
   });
 

@@ -48,7 +48,7 @@ describe('postureFindings', () => {
     const plan = planPosture({ repository, ownAccount: OWN, policyText: publicPolicy, hasLifecyclePolicy: false }, policy);
     const mutability = { ...repository, kind: 'set-tag-mutability' as const, from: { mode: 'MUTABLE' as const, exclusions: [] }, to: { mode: 'IMMUTABLE' as const, exclusions: [] }, reason: 'repo svc/a: tag mutability MUTABLE -> IMMUTABLE' };
 
-    const findings = postureFindings([mutability, ...plan.changes], plan);
+    const findings = postureFindings('svc/a', [mutability, ...plan.changes], plan);
 
     expect(findings.map((f) => [f.check, f.controls, f.fix === 'enforce'])).toEqual([
       ['tag-immutability', ['ECR.2'], true],
@@ -56,5 +56,6 @@ describe('postureFindings', () => {
       ['public-access', [], false],
       ['encryption', ['ECR.5'], false],
     ]);
+    expect(findings.every((f) => f.detail.startsWith('repo svc/a: '))).toBe(true);
   });
 });

@@ -137,7 +137,7 @@ export async function auditRepository(
     lastScan: images.lastScan,
     skipped,
     changes: skipped ? [] : changes,
-    findings: skipped ? [] : postureFindings(changes, posture),
+    findings: skipped ? [] : postureFindings(repo.name, changes, posture),
     notes,
     compliant: inPolicy || skipped === true,
   };

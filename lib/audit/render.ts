@@ -1,7 +1,7 @@
-import { markdownList, markdownSummary, problemLines, renderReport, textList, textSummary } from '../report/render';
+import { layoutMarkdown, layoutText, problemLines, renderReport, type ReportLayout } from '../report/render';
 import { SEVERITIES } from '../policy';
 import { formatBytes, formatCounts } from '../report/format';
-import { renderMarkdownTable, renderTable, type Column, type OutputFormat } from '../report/table';
+import type { Column, OutputFormat } from '../report/table';
 import type { AuditReport, RepositoryAudit } from './types';
 
 const COLUMNS: Column[] = [
@@ -74,18 +74,11 @@ function registryLines(report: AuditReport): string[] {
   ];
 }
 
-const FINDING_COLUMNS: Column[] = [{ header: 'REPOSITORY' }, { header: 'CONTROLS' }, { header: 'CHECK' }, { header: 'FINDING' }, { header: 'FIX' }];
-
-/** Every repository finding as a row: the Security Hub controls it matches (`-`: none), what, and how it is fixed. */
-function findingRows(report: AuditReport): string[][] {
-  return report.repositories.flatMap((r) =>
-    r.findings.map((f) => [r.repositoryName, f.controls.join(', ') || '-', f.check, f.detail, f.fix === 'enforce' ? 'ecr-keeper enforce --apply' : f.fix]),
-  );
-}
-
-/** The findings for the text report, one line each: `[ECR.2] repo a/b: ... (fix: ...)`. */
+/** Every repository finding, one line each: `[ECR.2] repo a/b: ... (fix: ...)`, ecr-keeper's own checks by name. */
 function findingLines(report: AuditReport): string[] {
-  return findingRows(report).map(([, controls, check, detail, fix]) => `[${controls === '-' ? check : controls}] ${detail} (fix: ${fix})`);
+  return report.repositories.flatMap((r) =>
+    r.findings.map((f) => `[${f.controls.join(', ') || f.check}] ${f.detail} (fix: ${f.fix === 'enforce' ? 'ecr-keeper enforce --apply' : f.fix})`),
+  );
 }
 
 function changeLines(report: AuditReport): string[] {
@@ -107,41 +100,31 @@ function summaryLine(report: AuditReport): string {
 }
 
 
-/** A Markdown section with a table under a heading; nothing when there are no rows. */
-function markdownTable(heading: string, columns: readonly Column[], rows: readonly string[][]): string[] {
-  return rows.length > 0 ? ['', `## ${heading}`, '', renderMarkdownTable(columns, rows)] : [];
+/** The audit laid out once for both text renderers: registry facts, the table, findings, planned changes, problems. */
+function layout(report: AuditReport): ReportLayout {
+  return {
+    title: 'ECR audit',
+    lead: registryLines(report),
+    columns: COLUMNS,
+    rows: rows(report),
+    empty: 'no repositories in scope',
+    lists: [
+      { text: 'Findings ([Security Hub control, or check] what, and its fix):', markdown: 'Findings', items: findingLines(report) },
+      { text: 'Planned changes (run `ecr-keeper enforce --apply` to make them):', markdown: 'Planned changes', items: changeLines(report) },
+      { text: 'Could not audit:', markdown: 'Could not audit', items: problemLines(report) },
+    ],
+    summary: summaryLine(report),
+  };
 }
 
 /** Renders the audit as a text table (the terminal default) with the registry, planned changes and totals. */
 export function renderAuditTable(report: AuditReport): string {
-  const changes = changeLines(report);
-  const problems = problemLines(report);
-  return [
-    ...registryLines(report),
-    '',
-    report.repositories.length > 0 ? renderTable(COLUMNS, rows(report)) : '(no repositories in scope)',
-    ...textList('Findings ([Security Hub control] what; fix):', findingLines(report)),
-    ...textList('Planned changes (run `ecr-keeper enforce --apply` to make them):', changes),
-    ...textList('Could not audit:', problems),
-    ...textSummary(summaryLine(report)),
-  ].join('\n');
+  return layoutText(layout(report));
 }
 
 /** Renders the audit as Markdown (for pull requests, wikis and job summaries). */
 export function renderAuditMarkdown(report: AuditReport): string {
-  const changes = changeLines(report);
-  const problems = problemLines(report);
-  return [
-    '# ECR audit',
-    '',
-    ...registryLines(report).map((l) => `- ${l}`),
-    '',
-    report.repositories.length > 0 ? renderMarkdownTable(COLUMNS, rows(report)) : '_No repositories in scope._',
-    ...markdownTable('Findings', FINDING_COLUMNS, findingRows(report)),
-    ...markdownList('Planned changes', changes),
-    ...markdownList('Could not audit', problems),
-    ...markdownSummary(summaryLine(report)),
-  ].join('\n');
+  return layoutMarkdown(layout(report));
 }
 
 /** Renders the audit in one of the CLI's formats. */

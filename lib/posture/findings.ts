@@ -19,10 +19,14 @@ export interface PostureFinding {
  * repository, never by ecr-keeper). Pure.
  *
  * @example
- * const findings = postureFindings(audit.changes, posturePlan);
+ * const findings = postureFindings('a/b', audit.changes, posturePlan);
  * // [{ check: 'tag-immutability', controls: ['ECR.2'], detail: 'repo a/b: tag mutability MUTABLE -> IMMUTABLE', fix: 'enforce' }]
  */
-export function postureFindings(changes: readonly SettingChange[], posture: Pick<PosturePlan, 'repositoryPolicy' | 'encryption'> | null): PostureFinding[] {
+export function postureFindings(
+  repositoryName: string,
+  changes: readonly SettingChange[],
+  posture: Pick<PosturePlan, 'repositoryPolicy' | 'encryption'> | null,
+): PostureFinding[] {
   const findings: PostureFinding[] = [];
   for (const change of changes) {
     const check = checkOfChange(change);
@@ -32,7 +36,7 @@ export function postureFindings(changes: readonly SettingChange[], posture: Pick
     findings.push({
       check: 'public-access',
       controls: [],
-      detail: r.reason,
+      detail: `repo ${repositoryName}: ${r.reason}`,
       fix: 'remove the statement or narrow it with a condition (with repositoryPolicy.public: deny, enforce removes it)',
     });
   }
@@ -40,7 +44,7 @@ export function postureFindings(changes: readonly SettingChange[], posture: Pick
     findings.push({
       check: 'public-access',
       controls: [],
-      detail: 'the repository policy is not a JSON policy document: who it lets in cannot be told',
+      detail: `repo ${repositoryName}: the repository policy is not a JSON policy document: who it lets in cannot be told`,
       fix: 'rewrite the repository policy by hand',
     });
   }
