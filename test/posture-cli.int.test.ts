@@ -159,6 +159,22 @@ describe('posture: the lifecycle safety net (enforce)', () => {
   });
 });
 
+describe('posture: drift of the lifecycle safety net', () => {
+  it('puts the baseline back at once when CloudTrail reports a DeleteLifecyclePolicy', async () => {
+    const clients = motoClients();
+    await repository(clients, 'payments/api');
+    const handler = onDriftHandler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy({ lifecyclePolicy: { require: true, untaggedDays: 30 } }) });
+    const event = sampleEvent('cloudtrail-delete-lifecycle-policy.json', (e) => {
+      e.account = clients.accountId;
+      e.detail.recipientAccountId = clients.accountId;
+    });
+
+    await handler(event, lambdaContext());
+
+    expect(JSON.parse((await lifecycleOf(clients, 'payments/api'))!)).toEqual(defaultBaseline(30));
+  });
+});
+
 describe('posture: encryption', () => {
   it('makes audit --check exit 3 under require: KMS while enforce changes nothing', async () => {
     const clients = motoClients();
