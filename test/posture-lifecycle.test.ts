@@ -98,3 +98,23 @@ describe('the lifecycle policy section', () => {
     expect(() => parsePolicy({ lifecyclePolicy: { require: 'yes' } })).toThrow(/lifecyclePolicy\.require/);
   });
 });
+
+describe('baselineWarnings', () => {
+  it('warns of a baseline of its own that counts images or expires tagged ones', async () => {
+    const { baselineWarnings } = await import('../lib/posture/lifecycle-baseline');
+    const { policyWarnings } = await import('../lib/policy');
+    const risky = {
+      rules: [
+        { rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 }, action: { type: 'expire' } },
+        { rulePriority: 2, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 50 }, action: { type: 'expire' } },
+      ],
+    };
+    const warnings = policyWarnings(parsePolicy({ lifecyclePolicy: { require: true, baseline: risky } }));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^lifecyclePolicy\.baseline rule 2 counts images: ECR counts image indexes, their platform images and signatures too/),
+      expect.stringMatching(/^lifecyclePolicy\.baseline rule 2 expires tagged images \(tagStatus any\)/),
+    ]);
+    expect(baselineWarnings(section({ require: true }))).toEqual([]);
+    expect(baselineWarnings(section({ require: false, baseline: risky }))).toEqual([]);
+  });
+});

@@ -64,3 +64,27 @@ export function planLifecyclePolicy(
     reason: `repo ${input.repositoryName}: lifecycle policy none -> ${which}`,
   };
 }
+
+/**
+ * What a policy's own baseline does that the default avoids (docs/posture.md), one sentence each, for the
+ * loaders to log as warnings: count rules and rules that expire tagged images. None for the default baseline,
+ * nor when no baseline is put (`require: false`).
+ *
+ * @example
+ * for (const warning of baselineWarnings(policy.lifecyclePolicy)) log.warn(warning);
+ */
+export function baselineWarnings(section: LifecyclePolicySection): string[] {
+  if (!section.require || !section.baseline) return [];
+  const warnings: string[] = [];
+  for (const rule of section.baseline.rules) {
+    const where = `lifecyclePolicy.baseline rule ${rule.rulePriority}`;
+    if (rule.action.type !== 'expire') continue;
+    if (rule.selection.countType === 'imageCountMoreThan') {
+      warnings.push(`${where} counts images: ECR counts image indexes, their platform images and signatures too, so it may expire what a kept image needs (docs/posture.md)`);
+    }
+    if (rule.selection.tagStatus !== 'untagged') {
+      warnings.push(`${where} expires tagged images (tagStatus ${rule.selection.tagStatus}), old-style cosign signatures (sha256-<digest>.sig tags) among them (docs/posture.md)`);
+    }
+  }
+  return warnings;
+}
