@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients, type AwsClients } from '../../lib/aws/clients';
 import type { WorkQueue } from '../../lib/fanout/work-queue';
-import { policyFromLambdaEnv, type Policy } from '../../lib/policy';
+import { lambdaPolicy } from '../../lib/packaged-policy';
+import type { Policy } from '../../lib/policy';
 
 /** What a handler is wired with: built once per Lambda instance, or by a test. */
 export interface HandlerRuntime {
@@ -14,14 +15,14 @@ export interface HandlerRuntime {
 }
 
 /**
- * The runtime of a deployed function: clients and logger built once per instance, the policy read from
- * `ECR_KEEPER_POLICY` (JSON, written there by `serverless package`) and validated on first use.
+ * The runtime of a deployed function: clients and logger built once per instance, the policy packaged with
+ * the function by `serverless package` (outside a bundle: `ECR_KEEPER_POLICY`), validated on first use.
  */
 export function lambdaRuntime(env: NodeJS.ProcessEnv = process.env): HandlerRuntime {
   let cached: Policy | undefined;
   return {
     clients: createClients(),
     logger: new Logger({ serviceName: 'ecr-keeper' }),
-    policy: () => (cached ??= policyFromLambdaEnv(env)),
+    policy: () => (cached ??= lambdaPolicy(env)),
   };
 }
