@@ -138,3 +138,8 @@ function safeString(value: unknown): string {
 export class FanOutError extends EcrKeeperError {
   override name = 'FanOutError';
 }
+
+/** A run at its deadline could not hand its cursor on: the continuation was not started. */
+export class HandOnError extends EcrKeeperError {
+  override name = 'HandOnError';
+}
