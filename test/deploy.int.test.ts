@@ -311,6 +311,12 @@ function resourceFor(fn: string, action: string, statement: Statement): unknown 
     expect(statement.Condition).toEqual({ StringEquals: { 'iam:AWSServiceName': 'replication.ecr.amazonaws.com' } });
     return { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication' };
   }
+  if (action === 'lambda:InvokeFunction') {
+    // A scheduled function hands its run on to itself, and to nothing else.
+    expect(['cleanup', 'enforce']).toContain(fn);
+    const arn = `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:ecr-keeper-dev-${fn}`;
+    return [{ 'Fn::Sub': arn }, { 'Fn::Sub': `${arn}:*` }];
+  }
   if (action.startsWith('sqs:')) {
     const queue = referencedId(statement.Resource);
     expect(queue === 'WorkQueue' || (queue === 'FailedInvocationsQueue' && action === 'sqs:SendMessage' && ASYNC_FUNCTIONS.includes(fn))).toBe(true);

@@ -1,6 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { createClients, type AwsClients } from '../../lib/aws/clients';
 import type { WorkQueue } from '../../lib/fanout/work-queue';
+import type { HandOnInvoker } from '../../lib/hand-on/continue-run';
+import { createMetrics } from '../../lib/metrics/emit';
 import { lambdaPolicy } from '../../lib/packaged-policy';
 import { policyWarnings, type Policy } from '../../lib/policy';
 
@@ -12,6 +15,12 @@ export interface HandlerRuntime {
   policy: () => Policy;
   /** The fan-out's work queue, on the functions that dispatch or work (see functions/shared/work-queue.ts). */
   workQueue?: WorkQueue;
+  /** Where runs write their metrics (EMF on stdout); none: no metrics (tests that do not look at them). */
+  metrics?: Metrics;
+  /** Starts the continuation of a scheduled run at its deadline, on the scheduled functions (functions/shared/hand-on.ts). */
+  handOn?: HandOnInvoker;
+  /** The clock deadlines are measured with (epoch ms); Date.now by default, a test's own clock otherwise. */
+  now?: () => number;
 }
 
 /**
@@ -29,6 +38,7 @@ export function lambdaRuntime(env: NodeJS.ProcessEnv = process.env): HandlerRunt
   return {
     clients: createClients(),
     logger,
+    metrics: createMetrics(),
     policy: () => (cached ??= load()),
   };
 }

@@ -31,3 +31,8 @@ export interface RunOutcome {
   /** Targets (account x region) the run could not work in at all. */
   targetsFailed?: number;
 }
+
+/** The counts a job adds to what every report says (see `Job.outcome`). */
+export type JobCounts = Partial<
+  Pick<RunOutcome, 'repositoriesFailed' | 'changesApplied' | 'changesFailed' | 'imagesDeleted' | 'bytesReclaimed' | 'verdictsPassed' | 'verdictsFailed' | 'targetsFailed'>
+>;
