@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { AnyJob, JobReport } from '../lib/job/types';
 import { createMetrics, emitRunMetrics } from '../lib/metrics/emit';
+import { jobOutcome } from '../lib/metrics/job-outcome';
 import { isFailedOutcome, metricValues } from '../lib/metrics/metric-values';
 import { FAILURE_METRICS, METRIC_NAMES } from '../lib/metrics/names';
 import type { RunOutcome } from '../lib/metrics/run-outcome';
+import { scanRunOutcome } from '../lib/metrics/scan-outcome';
 import { captureEmf, emfValues } from './support/emf-capture';
 
 const FAILED_CLEANUP: RunOutcome = {
@@ -112,5 +115,41 @@ describe('emitRunMetrics', () => {
   it('writes nothing for a run with nothing to count', async () => {
     const records = await captureEmf(() => emitRunMetrics(createMetrics(), { job: 'audit' }));
     expect(records).toEqual([]);
+  });
+});
+
+describe('scanRunOutcome', () => {
+  const verdict = (result: 'pass' | 'fail' | 'scan-failed') => ({ kind: 'verdict', verdict: { result } }) as unknown as Parameters<typeof scanRunOutcome>[0];
+
+  it.each([
+    ['pass', 1, 0],
+    ['fail', 0, 1],
+    ['scan-failed', 0, 1],
+  ] as const)('counts a %s verdict as %i passed and %i failed', (result, passed, failed) => {
+    expect(scanRunOutcome(verdict(result))).toEqual({ job: 'scan', verdictsPassed: passed, verdictsFailed: failed });
+  });
+
+  it('counts nothing for a scan still pending', () => {
+    expect(scanRunOutcome({ kind: 'pending', reason: 'scan in progress' } as unknown as Parameters<typeof scanRunOutcome>[0])).toBeUndefined();
+  });
+});
+
+describe('jobOutcome', () => {
+  const report = { summary: { repositories: 12, excluded: 0, complete: false, cursor: 'c' }, failures: [{}, {}] } as unknown as JobReport;
+
+  it("takes repositories from every report, the job's own counts over them, and how the run ended", () => {
+    const job = { name: 'enforce', outcome: () => ({ repositoriesFailed: 3, changesApplied: 4 }) } as unknown as AnyJob;
+    expect(jobOutcome(job, report, { handedOn: true, incomplete: false })).toEqual({
+      job: 'enforce',
+      repositoriesProcessed: 12,
+      repositoriesFailed: 3,
+      changesApplied: 4,
+      handedOn: true,
+      incomplete: false,
+    });
+  });
+
+  it('leaves out how the run ended when nobody said (a manual invoke)', () => {
+    expect(jobOutcome({ name: 'audit' } as unknown as AnyJob, report)).toEqual({ job: 'audit', repositoriesProcessed: 12, repositoriesFailed: 2 });
   });
 });
