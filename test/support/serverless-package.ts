@@ -138,7 +138,11 @@ const SDK_SERVICES: Record<string, string> = { 'client-ecr': 'ecr', 'client-even
 /** Waiters call an action of their own. */
 const WAITER_ACTIONS: Record<string, string> = { waitUntilImageScanComplete: 'DescribeImageScanFindings' };
 /** SDK operations authorized by an IAM action of another name. */
-const IAM_ACTION_OF: Record<string, string> = { 'sqs:SendMessageBatch': 'sqs:SendMessage', 'sqs:DeleteMessageBatch': 'sqs:DeleteMessage' };
+const IAM_ACTION_OF: Record<string, string> = {
+  'sqs:SendMessageBatch': 'sqs:SendMessage',
+  'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
+  'lambda:Invoke': 'lambda:InvokeFunction',
+};
 
 /** The IAM action that authorizes an SDK operation (`sqs`, `SendMessageBatch` -> `sqs:SendMessage`). */
 export function iamAction(service: string, operation: string): string {
