@@ -173,12 +173,14 @@ describe('a scheduled run that reaches its deadline hands its cursor on', () => 
 });
 
 describe('metrics of a run with failures', () => {
-  it('counts the changes that failed apart from those that went through, and says the run is complete', async () => {
+  it('enforce: counts the changes that failed apart from those that went through, and says the run is complete', async () => {
     const clients = motoClients();
     await seed(clients);
     const handlerClients = motoClients(clients.accountId);
     beforeSend(handlerClients.ecr, (action, input) => {
       if (action === 'PutImageTagMutability' && input.repositoryName === 'chain/repo-4') throw Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' });
+      // The skip tag of repo-2 cannot be read: both its changes fail (closed), none is tried.
+      if (action === 'ListTagsForResource' && String(input.resourceArn).endsWith('/chain/repo-2')) throw Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
       if (action === 'PutImageScanningConfiguration' && input.repositoryName === 'chain/repo-7') {
         throw Object.assign(new Error('repository gone'), { name: 'RepositoryNotFoundException' });
       }
@@ -191,10 +193,32 @@ describe('metrics of a run with failures', () => {
     expect(emfValues(record!)).toEqual({
       RepositoriesProcessed: { value: 9, unit: 'Count' },
       RepositoriesFailed: { value: 0, unit: 'Count' },
-      ChangesApplied: { value: 16, unit: 'Count' },
-      ChangesFailed: { value: 2, unit: 'Count' },
+      ChangesApplied: { value: 14, unit: 'Count' },
+      ChangesFailed: { value: 4, unit: 'Count' },
       RunsIncomplete: { value: 0, unit: 'Count' },
       RunsHandedOn: { value: 0, unit: 'Count' },
     });
+  });
+
+  it('cleanup: counts the repository it could not read apart from the images it deleted and their bytes', async () => {
+    const clients = motoClients();
+    await seed(clients);
+    const handlerClients = motoClients(clients.accountId);
+    beforeSend(handlerClients.ecr, (action, input) => {
+      if (action === 'DescribeImages' && input.repositoryName === 'chain/repo-3') throw Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+    });
+    const policy = parsePolicy({ cleanup: { mode: 'apply', untaggedOlderThanDays: 0 } });
+    const handler = cleanupHandler({ clients: handlerClients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => policy, metrics: createMetrics() });
+
+    const [record] = await captureEmf(() => handler(scheduledEvent('schedule-cleanup.json'), lambdaContext()));
+
+    expect(record).toMatchObject({ job: 'cleanup', service: 'ecr-keeper' });
+    expect(emfValues(record!)).toMatchObject({
+      RepositoriesFailed: { value: 1, unit: 'Count' },
+      ImagesDeleted: { value: REPOSITORIES.length - 1, unit: 'Count' },
+      BytesReclaimed: { value: (REPOSITORIES.length - 1) * 10_000_000, unit: 'Bytes' },
+      RunsIncomplete: { value: 0, unit: 'Count' },
+    });
+    expect(await untaggedLeft(clients)).toBe(1);
   });
 });
