@@ -2,6 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandOnError } from '../lib/errors';
+import { continueRun } from '../lib/hand-on/continue-run';
 import { decideHandOn } from '../lib/hand-on/decide';
 import { invokeContinuation } from '../lib/hand-on/invoke';
 import { HandOnSchema } from '../lib/hand-on/schema';
@@ -69,5 +70,33 @@ describe('invokeContinuation', () => {
   it('refuses a request too large for an asynchronous invocation without calling Lambda', async () => {
     await expect(invokeContinuation({ lambda: new LambdaClient({}) }, FUNCTION_ARN, { cursor: 'x'.repeat(300 * 1024) })).rejects.toThrow(HandOnError);
     expect(lambda.commandCalls(InvokeCommand)).toEqual([]);
+  });
+});
+
+describe('continueRun', () => {
+  const end = { cursor: 'c1', invocationId: 'r-1', now: NOW };
+  const recordingLog = () => {
+    const lines: { level: string; message: string; data?: unknown }[] = [];
+    const at = (level: string) => (message: string, data?: unknown) => void lines.push({ level, message, data });
+    return { log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, lines };
+  };
+
+  it('starts the continuation with the next request and calls the run handed on', async () => {
+    const started: unknown[] = [];
+    const result = await continueRun({ invoke: async (arn, request) => void started.push({ arn, request }) }, FUNCTION_ARN, end, (cursor, handOn) => ({ cursor, handOn }));
+    expect(result).toEqual({ handedOn: true, incomplete: false });
+    expect(started).toEqual([{ arn: FUNCTION_ARN, request: { cursor: 'c1', handOn: { run: 'r-1', count: 1, startedAt: NOW.toISOString() } } }]);
+  });
+
+  it('calls a run that cannot hand on incomplete, and logs it as an error with the cursor', async () => {
+    const { log, lines } = recordingLog();
+    const result = await continueRun({ log }, FUNCTION_ARN, end, (cursor) => ({ cursor }));
+    expect(result).toEqual({ handedOn: false, incomplete: true, reason: 'this function cannot hand its cursor on' });
+    expect(lines).toEqual([{ level: 'error', message: 'run incomplete: repositories were left out of this schedule', data: expect.objectContaining({ cursor: 'c1' }) }]);
+  });
+
+  it('does nothing for a run that is over', async () => {
+    const result = await continueRun({ invoke: () => Promise.reject(new Error('not called')) }, FUNCTION_ARN, { invocationId: 'r-1', now: NOW }, () => ({}));
+    expect(result).toEqual({ handedOn: false, incomplete: false });
   });
 });
