@@ -166,7 +166,6 @@ export const PolicySchema = z.strictObject({
 export type Policy = z.infer<typeof PolicySchema>;
 /** The policy as written in a file (every key optional). */
 export type PolicyInput = z.input<typeof PolicySchema>;
-export type ReplicationRulePolicy = Policy['replication']['rules'][number];
 
 /** Renders zod issues as `path: problem` lines, the path spelled as in the policy file. */
 export function formatIssues(error: z.ZodError, root = ''): string[] {

@@ -28,4 +28,3 @@ export const ScheduledJobRequestSchema = z.looseObject({
 /** The payload of a job invoked only by hand (the audit): nothing but its own keys. */
 export const ManualJobRequestSchema = z.strictObject(fields);
 
-export type JobRequestInput = z.input<typeof ScheduledJobRequestSchema>;
