@@ -6,7 +6,7 @@ export const METRICS_SERVICE = 'ecr-keeper';
 export const JOB_DIMENSION = 'job';
 
 /**
- * The metric names, as docs/operations.md lists them. The alarms in deploy/alarms.cjs watch the ones
+ * The metric names, as docs/operations.md lists them. The alarms in deploy/failures.yml watch the ones
  * under `failures`; a rename here is a contract change (CHANGELOG.md).
  */
 export const METRIC_NAMES = {
@@ -25,7 +25,7 @@ export const METRIC_NAMES = {
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
 
-/** The metrics that mean something went wrong: each has an alarm (deploy/alarms.cjs). */
+/** The metrics that mean something went wrong: each has an alarm (deploy/failures.yml). */
 export const FAILURE_METRICS: readonly MetricName[] = [
   METRIC_NAMES.repositoriesFailed,
   METRIC_NAMES.changesFailed,
