@@ -146,3 +146,8 @@ export class FanOutError extends EcrKeeperError {
 export class StalePlanError extends EcrKeeperError {
   override name = 'StalePlanError';
 }
+
+/** A run at its deadline could not hand its cursor on: the continuation was not started. */
+export class HandOnError extends EcrKeeperError {
+  override name = 'HandOnError';
+}

@@ -47,6 +47,7 @@ export const enforceJob: Job<EnforceReport> = {
   response: enforceResponse,
   render: renderEnforce,
   failed: (report) => report.summary.failed > 0,
+  outcome: ({ summary }) => ({ repositoriesFailed: summary.failedRepositories, changesApplied: summary.applied, changesFailed: summary.failed }),
   fanOut: {
     kind: 'enforce',
     registryFirst: true,
