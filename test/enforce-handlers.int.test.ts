@@ -19,7 +19,8 @@ import { sampleEvent } from './support/sample-events';
 
 type Clients = ReturnType<typeof motoClients>;
 
-const runtime = (clients: Clients, policy: PolicyInput = {}) => testRuntime(clients, policy);
+/** The handlers under test write: `enforce.mode` defaults to dry-run, so every policy here says `apply`. */
+const runtime = (clients: Clients, policy: PolicyInput = {}) => testRuntime(clients, { enforce: { mode: 'apply' }, ...policy });
 
 async function createRepository(clients: Clients, name: string, mutability: ImageTagMutability = 'MUTABLE', skip = false): Promise<void> {
   await clients.ecr.send(
