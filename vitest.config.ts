@@ -20,14 +20,15 @@ export default defineConfig({
       include: ['lib/**/*.ts', 'functions/**/*.ts', 'cli/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
-      // Measured on 2026-12-01 (full suite): all 94.2 % statements, 80.7 % branches, 94.1 % functions,
-      // 95.5 % lines; lib/ 94.5 / 80.4 / 93.6 / 95.9. Raise these as coverage grows, never lower them quietly.
+      // Measured on 2026-12-01 by .ci/run on a clean clone (751 tests): all 95.1 % statements, 83.9 % branches,
+      // 95.9 % functions, 96.3 % lines; lib/ 95.5 / 83.8 / 95.8 / 96.5. Raise these as coverage grows, never
+      // lower them quietly.
       thresholds: {
-        statements: 93,
-        branches: 79,
-        functions: 93,
-        lines: 94,
-        'lib/**': { statements: 93, branches: 79, functions: 92, lines: 95 },
+        statements: 94,
+        branches: 82,
+        functions: 94,
+        lines: 95,
+        'lib/**': { statements: 94, branches: 82, functions: 94, lines: 95 },
       },
     },
     projects: [
