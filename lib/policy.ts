@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { PolicyError } from './errors';
 import { checkGlob } from './glob';
+import { InUseSchema } from './inuse/policy-schema';
 import {
   MAX_REPLICATION_DESTINATIONS,
   MAX_REPLICATION_FILTERS_PER_RULE,
@@ -8,6 +9,7 @@ import {
   MAX_REPOSITORIES_PER_WORK_ITEM,
   MAX_TAG_MUTABILITY_EXCLUSIONS,
 } from './limits';
+import { RetentionSchema } from './retention/policy-schema';
 
 /** Scan severities from the most to the least severe, as ECR names them. */
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'] as const;
@@ -151,6 +153,8 @@ export const PolicySchema = z.strictObject({
   scan: ScanSchema.default(() => ScanSchema.parse({})),
   replication: ReplicationSchema.default(() => ReplicationSchema.parse({})),
   cleanup: CleanupSchema.default(() => CleanupSchema.parse({})),
+  inUse: InUseSchema.default(() => InUseSchema.parse({})),
+  retention: RetentionSchema.default(() => RetentionSchema.parse({})),
   enforce: EnforceSchema.default(() => EnforceSchema.parse({})),
   events: EventsSchema.default(() => EventsSchema.parse({})),
   runtime: RuntimeSchema.default(() => RuntimeSchema.parse({})),
