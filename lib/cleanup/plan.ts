@@ -169,7 +169,7 @@ function orphanedSignatureTags(present: ReadonlyMap<string, ImageDetail>): Orpha
  *
  * An image is kept when it is tagged, archived, younger than `untaggedOlderThanDays` (or of unknown age),
  * pulled within `keepPulledWithinDays`, listed (transitively) by a kept index, or an artifact whose subject
- * is kept. The rest is garbage, deleted parents first (an index before its children, a subject before its
+ * is kept, or that could not be identified (its manifest had to be read and could not be). The rest is garbage, deleted parents first (an index before its children, a subject before its
  * referrers) in whole groups while the cap allows, unless the repository is skipped or an index could not
  * be read (then its children are unknown and nothing is deleted).
  *
@@ -185,8 +185,9 @@ export function planRepositoryCleanup(images: RepositoryImages, options: PlanOpt
   // Keep what keeps itself, then everything a kept image refers to, transitively.
   const kept = new Map<string, KeepDecision>();
   const queue: string[] = [];
+  const unidentified = new Set((images.unidentified ?? []).map((u) => u.digest));
   for (const [digest, image] of present) {
-    const reason = ownKeepReason(image, options.rules, options.now);
+    const reason = ownKeepReason(image, options.rules, options.now) ?? (unidentified.has(digest) ? 'unidentified' : undefined);
     if (reason) {
       kept.set(digest, { action: 'keep', reason, image: toCleanupImage(image) });
       queue.push(digest);

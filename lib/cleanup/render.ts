@@ -62,6 +62,8 @@ export function describeDecision(d: ImageDecision, now: Date, rules: CleanupRepo
       return `artifact of kept image ${shortDigest(d.keptBy)}`;
     case 'unreadable-index':
       return 'an index of this repository could not be read, so nothing is known to be unreferenced';
+    case 'unidentified':
+      return 'its manifest could not be read to tell whether it is a signature, an SBOM or an index';
     case 'skipped':
       return 'the repository opts out with the skip tag';
     case 'cap-reached':

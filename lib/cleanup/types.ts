@@ -23,7 +23,12 @@ export interface RepositoryImages {
   children: ReadonlyMap<string, readonly string[]>;
   /** Indexes whose manifest could not be read: their children are unknown, so the plan deletes nothing. */
   unreadable: UnreadableIndex[];
+  /** Images that had to be identified (see `needsIdentity`) and could not be: the plan keeps them. */
+  unidentified?: UnidentifiedImage[];
 }
+
+/** An image whose manifest had to be read to know what it is, and could not be. */
+export type UnidentifiedImage = UnreadableIndex;
 
 /** An image index BatchGetImage did not return (other than one that vanished). */
 export interface UnreadableIndex {
@@ -63,6 +68,8 @@ export type KeepReason =
   | 'referrer-of-present-subject'
   /** An index of the repository could not be read, so nothing in it is known to be unreferenced. */
   | 'unreadable-index'
+  /** Its manifest had to be read to know whether it is an artifact or an index, and could not be. */
+  | 'unidentified'
   /** The repository opts out with the skip tag. */
   | 'skipped'
   /** Garbage, but the run's `maxDeletesPerRun` is used up (whole groups are chosen). */
