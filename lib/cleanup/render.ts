@@ -45,8 +45,11 @@ export function describeDecision(d: ImageDecision, now: Date, rules: CleanupRepo
         return `artifact of ${shortDigest(image.subject ?? '')}, deleted first`;
       case 'orphaned-artifact':
         return `artifact whose subject ${shortDigest(image.subject ?? '')} is gone`;
+      case 'expired':
+        return `tagged ${image.tags.join(', ')}, expired by retention rule ${d.rule ?? '?'}, pushed ${daysAgo(image.pushedAt, now)}`;
     }
   }
+  if (d.action === 'archive') return `tagged ${image.tags.join(', ')}, expired by retention rule ${d.rule}: archived (restorable)`;
   switch (d.reason) {
     case 'tagged':
       return `tagged ${image.tags.join(', ')}`;
@@ -68,6 +71,18 @@ export function describeDecision(d: ImageDecision, now: Date, rules: CleanupRepo
       return 'the repository opts out with the skip tag';
     case 'cap-reached':
       return `maxDeletesPerRun (${rules.maxDeletesPerRun}) reached: a later run deletes it`;
+    case 'in-use':
+      return `in use by ${d.users.join(', ')}`;
+    case 'in-use-unknown':
+      return 'an in-use source could not be read, so nothing in this target is known to be unused';
+    case 'protected-tag':
+      return `tagged ${image.tags.join(', ')}: a protected tag`;
+    case 'keep-last':
+      return `among the newest images retention rule ${d.rule} keeps`;
+    case 'rule-young':
+      return `pushed ${daysAgo(image.pushedAt, now)}, younger than retention rule ${d.rule} expires`;
+    case 'rule-recently-pulled':
+      return `pulled ${daysAgo(image.lastPulledAt, now)}, within retention rule ${d.rule}'s notPulledForDays`;
   }
 }
 

@@ -73,7 +73,19 @@ export type KeepReason =
   /** The repository opts out with the skip tag. */
   | 'skipped'
   /** Garbage, but the run's `maxDeletesPerRun` is used up (whole groups are chosen). */
-  | 'cap-reached';
+  | 'cap-reached'
+  /** Something uses it (an ECS service or task, a Lambda function, ...): `users` names them. */
+  | 'in-use'
+  /** An in-use source could not be read: nothing in the target is known to be unused, so nothing goes. */
+  | 'in-use-unknown'
+  /** A tag matches the retention section's `protectTags`. */
+  | 'protected-tag'
+  /** Among the newest `keepLast` images its retention rule selects. */
+  | 'keep-last'
+  /** Selected by a retention rule, but pushed within its `olderThanDays` (or of unknown age). */
+  | 'rule-young'
+  /** Selected by a retention rule, but pulled within its `notPulledForDays`. */
+  | 'rule-recently-pulled';
 
 /** Why an image goes. */
 export type DeleteReason =
@@ -86,12 +98,22 @@ export type DeleteReason =
   /** An artifact whose subject is deleted in the same plan. */
   | 'referrer-of-deleted-subject'
   /** An artifact whose subject is no longer in the repository. */
-  | 'orphaned-artifact';
+  | 'orphaned-artifact'
+  /** A tagged image a retention rule expires (`rule` names it). */
+  | 'expired';
 
-/** An image the plan keeps, with its reason; `keptBy` names the kept index or subject that protects it. */
+/** Keep reasons that carry the retention rule they come from. */
+export type RuleKeepReason = Extract<KeepReason, 'keep-last' | 'rule-young' | 'rule-recently-pulled'>;
+
+/**
+ * An image the plan keeps, with its reason; `keptBy` names the kept (or archived) index or subject that
+ * protects it, `users` who uses it, `rule` the retention rule (index in `retention.rules`) that keeps it.
+ */
 export type KeepDecision =
   | { action: 'keep'; reason: 'child-of-index' | 'referrer-of-present-subject'; image: CleanupImage; keptBy: string }
-  | { action: 'keep'; reason: Exclude<KeepReason, 'child-of-index' | 'referrer-of-present-subject'>; image: CleanupImage };
+  | { action: 'keep'; reason: 'in-use'; image: CleanupImage; users: string[] }
+  | { action: 'keep'; reason: RuleKeepReason; image: CleanupImage; rule: number }
+  | { action: 'keep'; reason: Exclude<KeepReason, 'child-of-index' | 'referrer-of-present-subject' | 'in-use' | RuleKeepReason>; image: CleanupImage };
 
 /** An image the plan deletes, with its reason. */
 export interface DeleteDecision {
@@ -102,10 +124,20 @@ export interface DeleteDecision {
   after: string[];
   /** The digest that names this image's group: the cap takes or leaves a group whole. */
   group: string;
+  /** For `expired`: the retention rule (index in `retention.rules`). */
+  rule?: number;
+}
+
+/** A tagged image a retention rule with `action: archive` expires: moved to the ARCHIVE storage class (restorable). */
+export interface ArchiveDecision {
+  action: 'archive';
+  reason: 'expired';
+  image: CleanupImage;
+  rule: number;
 }
 
 /** One decision per image. */
-export type ImageDecision = KeepDecision | DeleteDecision;
+export type ImageDecision = KeepDecision | DeleteDecision | ArchiveDecision;
 
 /** A tagged old-style cosign image (`sha256-<digest>.sig`) whose image is gone: reported, never deleted here. */
 export interface OrphanedSignatureTag {
@@ -121,12 +153,18 @@ export interface RepositoryCleanupPlan {
   registryId?: string;
   /** What to delete, parents (indexes, subjects) before the images they refer to. */
   delete: DeleteDecision[];
+  /** What to move to the archive storage class (retention rules with `action: archive`). */
+  archive: ArchiveDecision[];
   /** Every other image, with the reason it stays. */
   keep: KeepDecision[];
   orphanedSignatureTags: OrphanedSignatureTag[];
   unreadableIndexes: UnreadableIndex[];
   /** Images and bytes the plan deletes. */
   reclaim: ImageTally;
+  /** Images and bytes the plan archives. */
+  archiving: ImageTally;
+  /** In-use sources that failed: the plan deletes and archives nothing (fail closed). */
+  inUseFailures?: string[];
 }
 
 /** Why apply left out an image the plan meant to delete. */
