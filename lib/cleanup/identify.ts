@@ -1,5 +1,5 @@
 import type { ImageDetail } from '@aws-sdk/client-ecr';
-import { isTagged } from '../walker';
+import { isTagged } from '../registry';
 import { INDEX_MEDIA_TYPES } from './media-types';
 
 /** What an image's own manifest says it is: the facts ECR derives into DescribeImages, read at the source. */

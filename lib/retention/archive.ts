@@ -1,5 +1,5 @@
 import { UpdateImageStorageClassCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import type { ImageTally } from '../audit/types';
+import type { ImageTally } from '../registry';
 import type { DeleteFailure, DroppedImage, RepositoryCleanupPlan } from '../cleanup/types';
 import { expiredKeepReason } from '../cleanup/plan';
 import { isPast, type Deadline } from '../deadline';

@@ -1,7 +1,7 @@
 import type { ImageDetail } from '@aws-sdk/client-ecr';
 import picomatch from 'picomatch';
 import { compileNameFilter } from '../glob';
-import { isTagged } from '../walker';
+import { isTagged } from '../registry';
 import type { RetentionAction, RetentionPolicy } from './policy-schema';
 
 const DAY_MS = 86_400_000;
