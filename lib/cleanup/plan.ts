@@ -326,27 +326,32 @@ export interface CleanupBudget {
   remaining: number;
 }
 
+/** What {@link planWalkedRepository} plans with besides the images. */
+export interface WalkedPlanOptions extends Pick<PlanOptions, 'inUse' | 'inUseFailures' | 'retention'> {
+  rules: CleanupRules;
+  now: Date;
+  budget: CleanupBudget;
+}
+
 /**
- * Plans one walked repository: looks the skip tag up only when there is something to delete (one
+ * Plans one walked repository: looks the skip tag up only when there is something to delete or archive (one
  * ListTagsForResource at most, none for a clean repository), then plans within the run's budget and takes
- * what it plans from it. The budget is drawn synchronously after the last await, so repositories planned
- * concurrently never overdraw it.
+ * what it plans (deletions and archives) from it. The budget is drawn synchronously after the last await, so
+ * repositories planned concurrently never overdraw it.
  *
  * @example
- * const plan = await planWalkedRepository(repo, await readRepositoryImages(ecr, repo), { rules: policy.cleanup, now, budget });
+ * const plan = await planWalkedRepository(repo, await readRepositoryImages(ecr, repo), { rules: policy.cleanup, now, budget, retention: policy.retention });
  */
-export async function planWalkedRepository(
-  repo: Pick<WalkedRepository, 'isSkipped'>,
-  images: RepositoryImages,
-  options: { rules: CleanupRules; now: Date; budget: CleanupBudget },
-): Promise<RepositoryCleanupPlan> {
-  const unbounded = { rules: options.rules, now: options.now, cap: Number.POSITIVE_INFINITY };
+export async function planWalkedRepository(repo: Pick<WalkedRepository, 'isSkipped'>, images: RepositoryImages, options: WalkedPlanOptions): Promise<RepositoryCleanupPlan> {
+  const { budget, ...rest } = options;
+  const unbounded: PlanOptions = { ...rest, cap: Number.POSITIVE_INFINITY };
   const draft = planRepositoryCleanup(images, unbounded);
-  if (draft.delete.length === 0) return draft;
+  const drawn = (plan: RepositoryCleanupPlan) => plan.delete.length + plan.archive.length;
+  if (drawn(draft) === 0) return draft;
   const skipped = await repo.isSkipped();
   // From here on nothing awaits: the budget is read and drawn in one go.
-  const fits = !skipped && draft.delete.length <= options.budget.remaining;
-  const plan = fits ? draft : planRepositoryCleanup(images, { ...unbounded, cap: options.budget.remaining, skipped });
-  options.budget.remaining -= plan.delete.length;
+  const fits = !skipped && drawn(draft) <= budget.remaining;
+  const plan = fits ? draft : planRepositoryCleanup(images, { ...unbounded, cap: budget.remaining, skipped });
+  budget.remaining -= drawn(plan);
   return plan;
 }

@@ -3,7 +3,9 @@ import type { ImageTally } from '../registry';
 import type { ErrorInfo } from '../errors';
 import type { Mode } from '../job/mode';
 import type { JobReport, JobSummary } from '../job/types';
+import type { SourceFailure } from '../inuse/types';
 import type { Policy } from '../policy';
+import type { ArchiveResult } from '../retention/archive';
 
 /** What a run does with its plan: `dry-run` plans and reports, `apply` plans, re-checks and deletes. */
 export type CleanupMode = Mode;
@@ -209,7 +211,7 @@ export interface ApplyResult {
 /** One repository of a run: its plan, and in `apply` mode what applying it did. */
 export type RepositoryCleanup =
   | { mode: 'dry-run'; repositoryName: string; plan: RepositoryCleanupPlan }
-  | { mode: 'apply'; repositoryName: string; plan: RepositoryCleanupPlan; applied: ApplyResult };
+  | { mode: 'apply'; repositoryName: string; plan: RepositoryCleanupPlan; applied: ApplyResult; archived?: ArchiveResult };
 
 /** Totals over a run. */
 export interface CleanupSummary extends JobSummary {
@@ -228,6 +230,14 @@ export interface CleanupSummary extends JobSummary {
   failed: number;
   /** Garbage left for a later run by `maxDeletesPerRun`. */
   capReached: number;
+  /** Tagged images retention rules expire: deleted ones are in `planned`/`deleted` too; these are to archive. */
+  expired: number;
+  archivePlanned: ImageTally;
+  archived: ImageTally;
+  /** Images kept because something uses them. */
+  inUse: number;
+  /** In-use sources that failed: nothing was deleted or archived (counted in `failed`). */
+  inUseFailures: string[];
   orphanedSignatureTags: number;
   unreadableIndexes: number;
   excluded: number;
@@ -235,10 +245,21 @@ export interface CleanupSummary extends JobSummary {
   cursor?: string;
 }
 
+/** What the run found in use, read once per run before any repository is planned. */
+export interface InUseReport {
+  /** The sources read (the policy's `inUse`). */
+  sources: string[];
+  /** Images in use found (in any repository, this registry's or not). */
+  images: number;
+  /** Sources that failed: the run deleted and archived nothing. */
+  failures: SourceFailure[];
+}
+
 /** The result of a cleanup run (`--format json`). */
 export interface CleanupReport extends JobReport {
   job: 'cleanup';
-  rules: CleanupRules & { maxDeletesPerRun: number };
+  rules: CleanupRules & { maxDeletesPerRun: number; retentionRules: number };
+  inUse: InUseReport;
   repositories: RepositoryCleanup[];
   summary: CleanupSummary;
 }
