@@ -17,5 +17,11 @@ module.exports = async ({ resolveVariable }) => {
   const eventBusArn = busName.startsWith('arn:')
     ? busName
     : { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${busName}` };
-  return { json: JSON.stringify(data ?? {}), file, onPushTimeout, eventBusArn };
+  // s3:GetObject is granted on the policy's in-use list only (inUse.list: s3://bucket/key), in this account;
+  // without a list, on a key no code reads.
+  const list = typeof data?.inUse?.list === 'string' ? /^s3:\/\/([^/]+)\/(.+)$/.exec(data.inUse.list) : null;
+  const inUseListArn = list
+    ? { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${list[1]}/${list[2]}` }
+    : { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::ecr-keeper-${AWS::AccountId}-no-in-use-list/none' };
+  return { json: JSON.stringify(data ?? {}), file, onPushTimeout, eventBusArn, inUseListArn };
 };

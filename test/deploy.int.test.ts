@@ -269,7 +269,7 @@ describe('permissions in the template', () => {
     expect(roleActions(fn)).toEqual(expectedActions(fn));
   });
 
-  it.each(FUNCTIONS)('allows %s no wildcard action, and "*" only where ECR or Inspector has no resource to name', (fn) => {
+  it.each(FUNCTIONS)('allows %s no wildcard action, and "*" only where ECR, Inspector, ECS, Batch or ListFunctions has no resource to name', (fn) => {
     for (const statement of roleStatements(pkg, fn)) {
       expect(statement.Effect).toBe('Allow');
       for (const action of actionsOf(statement)) {
@@ -289,6 +289,7 @@ describe('permissions in the template', () => {
   it('lets only the functions that change settings or delete images do so', () => {
     const holders = (action: string) => FUNCTIONS.filter((fn) => roleActions(fn).includes(action));
     expect(holders('ecr:BatchDeleteImage')).toEqual(['cleanup', 'worker']);
+    expect(holders('ecr:UpdateImageStorageClass')).toEqual(['cleanup', 'worker']);
     expect(holders('ecr:PutImageTagMutability')).toEqual(['enforce', 'on-drift', 'worker']);
     expect(holders('ecr:PutReplicationConfiguration')).toEqual(['enforce', 'on-drift']);
     expect(holders('ecr:StartImageScan')).toEqual(['on-push', 'on-scan-complete']);
@@ -304,6 +305,14 @@ function resourceFor(fn: string, action: string, statement: Statement): unknown 
   if (action === 'iam:CreateServiceLinkedRole') {
     expect(statement.Condition).toEqual({ StringEquals: { 'iam:AWSServiceName': 'replication.ecr.amazonaws.com' } });
     return { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication' };
+  }
+  // The in-use sources' reads (lib/inuse/): none of these services has a narrower resource for them.
+  if (/^(ecs|batch|inspector2):/.test(action) || action === 'lambda:ListFunctions') return '*';
+  if (action.startsWith('lambda:')) return { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:*' };
+  if (action === 's3:GetObject') {
+    // The policy's in-use list only, and only in this account (the stage's default policy names none).
+    expect(statement.Condition).toEqual({ StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } });
+    return { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::ecr-keeper-${AWS::AccountId}-no-in-use-list/none' };
   }
   if (action.startsWith('sqs:')) {
     const queue = referencedId(statement.Resource);
