@@ -52,7 +52,7 @@ const FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-push', 'on-sca
 const ASYNC_FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-push', 'on-scan-complete'];
 
 /** ECR actions with no resource type in ECR's service authorization reference: they take "*". */
-const ECR_REGISTRY_ACTIONS = ['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration', 'ecr:PutReplicationConfiguration'];
+const ECR_REGISTRY_ACTIONS = ['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration', 'ecr:ListPullTimeUpdateExclusions', 'ecr:PutReplicationConfiguration'];
 const REPOSITORIES = { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*' };
 const DEFAULT_BUS = { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default' };
 

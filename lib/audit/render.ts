@@ -104,6 +104,7 @@ function layout(report: AuditReport): ReportLayout {
     lists: [
       { text: 'Planned changes (run `ecr-keeper enforce --apply` to make them):', markdown: 'Planned changes', items: changeLines(report) },
       { text: 'Could not audit:', markdown: 'Could not audit', items: problemLines(report) },
+      { text: 'Warnings:', markdown: 'Warnings', items: (report.warnings ?? []).map((w) => w.message) },
     ],
     summary: summaryLine(report),
   };
