@@ -23,7 +23,7 @@ export function cleanupPolicyMode(policy: Pick<Policy, 'cleanup'>): Mode {
  */
 export const cleanupJob: Job<CleanupReport> = {
   name: 'cleanup',
-  description: 'plan (and with --apply delete) untagged images nothing needs, each with its reason',
+  description: 'plan (and with --apply delete or archive) untagged images nothing needs and expired tagged ones, never an image in use',
   requestSchema: ScheduledJobRequestSchema,
   applies: true,
   cliPublishes: false,
