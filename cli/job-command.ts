@@ -46,7 +46,7 @@ export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, d
       io.stdout.write(`${jobHelp(job, helpText)}\n`);
       return EXIT.OK;
     }
-    const ctx = await commandContext(io, values);
+    const ctx = await commandContext(io, values, Object.keys(job.formats ?? {}));
     const apply = job.applies && flags.apply === true;
     const bar = progress(io, ctx.format === 'table');
     const report = await executeJob(
@@ -65,7 +65,8 @@ export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, d
       { publish: apply && job.cliPublishes },
     );
     bar.done();
-    io.stdout.write(job.render(report, ctx.format));
+    const extra = ctx.extraFormat ? job.formats?.[ctx.extraFormat] : undefined;
+    io.stdout.write(extra ? extra(report) : job.render(report, ctx.format));
     if (runFailed(job, report) || report.missing.length > 0) return EXIT.FAILURE;
     if (flags.check && job.outOfPolicy?.(report)) return EXIT.OUT_OF_POLICY;
     return EXIT.OK;

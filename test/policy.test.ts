@@ -34,9 +34,12 @@ describe('policy', () => {
       cleanup: { untaggedOlderThanDays: 7, keepPulledWithinDays: null, maxDeletesPerRun: 10000, mode: 'dry-run' },
       inUse: { ecs: true, lambda: true, batch: false, inspector: false, inspectorWithinDays: 30, list: null },
       retention: { protectTags: [], rules: [], pullTimeUpdateExclusions: { mode: 'merge', principals: [] } },
-      enforce: { mode: 'apply' },
+      enforce: { mode: 'dry-run' },
       events: { enabled: true, busName: 'default', source: 'ecr-keeper' },
       runtime: { concurrency: 8, fanOut: false, repositoriesPerWorkItem: 20 },
+      repositoryPolicy: { public: 'report', allowedAccounts: null },
+      lifecyclePolicy: { require: false, baseline: null },
+      encryption: { require: 'any' },
     });
   });
 
