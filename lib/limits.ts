@@ -47,6 +47,22 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
  */
 export const MAX_REPOSITORIES_PER_WORK_ITEM = MAX_DESCRIBE_REPOSITORIES_NAMES;
 
+/** ECS ListClusters / ListServices / ListTasks `maxResults` (1-100). */
+export const MAX_ECS_LIST_PAGE = 100;
+/** ECS DescribeServices `services` per call (1-10). */
+export const MAX_ECS_DESCRIBE_SERVICES = 10;
+/** ECS DescribeTasks `tasks` per call (1-100). */
+export const MAX_ECS_DESCRIBE_TASKS = 100;
+/** Lambda ListFunctions `MaxItems` (1-50). */
+export const MAX_LAMBDA_LIST_FUNCTIONS_PAGE = 50;
+/** Lambda ListAliases `MaxItems` (1-10000). */
+export const MAX_LAMBDA_LIST_ALIASES_PAGE = 10000;
+/** Batch DescribeJobDefinitions `maxResults` (1-100). */
+export const MAX_BATCH_JOB_DEFINITIONS_PAGE = 100;
+/** Inspector2 ListCoverage `maxResults` (1-200). */
+export const MAX_INSPECTOR_COVERAGE_PAGE = 200;
+/** ECR ListPullTimeUpdateExclusions `maxResults` (1-1000). */
+export const MAX_PULL_TIME_EXCLUSIONS_PAGE = 1000;
 /** SetRepositoryPolicy `policyText` (0-10240 characters). */
 export const MAX_REPOSITORY_POLICY_TEXT = 10240;
 /** PutLifecyclePolicy `lifecyclePolicyText` (100-30720 characters). */

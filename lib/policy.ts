@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { PolicyError } from './errors';
 import { checkGlob } from './glob';
+import { InUseSchema } from './inuse/policy-schema';
 import {
   MAX_REPLICATION_DESTINATIONS,
   MAX_REPLICATION_FILTERS_PER_RULE,
@@ -8,6 +9,7 @@ import {
   MAX_REPOSITORIES_PER_WORK_ITEM,
   MAX_TAG_MUTABILITY_EXCLUSIONS,
 } from './limits';
+import { RetentionSchema } from './retention/policy-schema';
 import { EncryptionSectionSchema } from './posture/encryption-schema';
 import { baselineWarnings } from './posture/lifecycle-baseline';
 import { LifecyclePolicySectionSchema } from './posture/lifecycle-policy-schema';
@@ -161,6 +163,8 @@ export const PolicySchema = z.strictObject({
   scan: ScanSchema.default(() => ScanSchema.parse({})),
   replication: ReplicationSchema.default(() => ReplicationSchema.parse({})),
   cleanup: CleanupSchema.default(() => CleanupSchema.parse({})),
+  inUse: InUseSchema.default(() => InUseSchema.parse({})),
+  retention: RetentionSchema.default(() => RetentionSchema.parse({})),
   enforce: EnforceSchema.default(() => EnforceSchema.parse({})),
   events: EventsSchema.default(() => EventsSchema.parse({})),
   runtime: RuntimeSchema.default(() => RuntimeSchema.parse({})),

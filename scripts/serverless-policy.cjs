@@ -50,6 +50,12 @@ module.exports = async ({ resolveVariable }) => {
   const eventBusArn = busName.startsWith('arn:')
     ? busName
     : { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${busName}` };
+  // s3:GetObject is granted on the policy's in-use list only (inUse.list: s3://bucket/key), in this account;
+  // without a list, on a key no code reads.
+  const list = typeof policy.inUse.list === 'string' ? /^s3:\/\/([^/]+)\/(.+)$/.exec(policy.inUse.list) : null;
+  const inUseListArn = list
+    ? { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${list[1]}/${list[2]}` }
+    : { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::ecr-keeper-${AWS::AccountId}-no-in-use-list/none' };
   return {
     file,
     // The policy as written (the functions fill in the defaults), as a JS string literal for esbuild's define.
@@ -61,5 +67,6 @@ module.exports = async ({ resolveVariable }) => {
     eventSource: policy.events.source,
     // The opt-out tag, denied every write in the roles that write (deploy/roles.yml).
     skipTagCondition: { [`aws:ResourceTag/${policy.repositories.skipTag}`]: 'true' },
+    inUseListArn,
   };
 };

@@ -51,7 +51,7 @@ const FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-push', 'on-sca
 const ASYNC_FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-push', 'on-scan-complete'];
 
 /** ECR actions with no resource type in ECR's service authorization reference: they take "*". */
-const ECR_REGISTRY_ACTIONS = ['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration', 'ecr:PutReplicationConfiguration'];
+const ECR_REGISTRY_ACTIONS = ['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration', 'ecr:ListPullTimeUpdateExclusions', 'ecr:PutReplicationConfiguration'];
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
 const REPOSITORIES = { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*' };
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
@@ -280,7 +280,7 @@ describe('permissions in the template', () => {
     expect(roleActions(fn)).toEqual(expectedActions(fn));
   });
 
-  it.each(FUNCTIONS)('allows %s no wildcard action, and "*" only where ECR or Inspector has no resource to name', (fn) => {
+  it.each(FUNCTIONS)('allows %s no wildcard action, and "*" only where ECR, Inspector, ECS, Batch or ListFunctions has no resource to name', (fn) => {
     for (const statement of allowStatements(fn)) {
       for (const action of actionsOf(statement)) {
         expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
@@ -299,6 +299,7 @@ describe('permissions in the template', () => {
   it('lets only the functions that change settings or delete images do so', () => {
     const holders = (action: string) => FUNCTIONS.filter((fn) => roleActions(fn).includes(action));
     expect(holders('ecr:BatchDeleteImage')).toEqual(['cleanup', 'worker']);
+    expect(holders('ecr:UpdateImageStorageClass')).toEqual(['cleanup', 'worker']);
     expect(holders('ecr:PutImageTagMutability')).toEqual(['enforce', 'on-drift', 'worker']);
     expect(holders('ecr:PutReplicationConfiguration')).toEqual(['enforce', 'on-drift']);
     expect(holders('ecr:StartImageScan')).toEqual(['on-push', 'on-scan-complete']);
@@ -321,6 +322,14 @@ function resourceFor(fn: string, action: string, statement: Statement): unknown 
     expect(['cleanup', 'enforce']).toContain(fn);
     const arn = `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:ecr-keeper-dev-${fn}`;
     return [{ 'Fn::Sub': arn }, { 'Fn::Sub': `${arn}:*` }];
+  }
+  // The in-use sources' reads (lib/inuse/): none of these services has a narrower resource for them.
+  if (/^(ecs|batch|inspector2):/.test(action) || action === 'lambda:ListFunctions') return '*';
+  if (action.startsWith('lambda:')) return { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:*' };
+  if (action === 's3:GetObject') {
+    // The policy's in-use list only, and only in this account (the stage's default policy names none).
+    expect(statement.Condition).toEqual({ StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } });
+    return { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::ecr-keeper-${AWS::AccountId}-no-in-use-list/none' };
   }
   if (action.startsWith('sqs:')) {
     const queue = referencedId(statement.Resource);

@@ -32,6 +32,8 @@ describe('policy', () => {
       scan: { failOn: 'HIGH', waitSeconds: 600, ignore: [], topFindings: 10 },
       replication: { mode: 'merge', rules: [] },
       cleanup: { untaggedOlderThanDays: 7, keepPulledWithinDays: null, maxDeletesPerRun: 10000, mode: 'dry-run' },
+      inUse: { ecs: true, lambda: true, batch: false, inspector: false, inspectorWithinDays: 30, list: null },
+      retention: { protectTags: [], rules: [], pullTimeUpdateExclusions: { mode: 'merge', principals: [] } },
       enforce: { mode: 'dry-run' },
       events: { enabled: true, busName: 'default', source: 'ecr-keeper' },
       runtime: { concurrency: 8, fanOut: false, repositoriesPerWorkItem: 20 },

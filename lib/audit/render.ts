@@ -112,6 +112,7 @@ function layout(report: AuditReport): ReportLayout {
       { text: 'Findings ([Security Hub control, or check] what, and its fix):', markdown: 'Findings', items: findingLines(report) },
       { text: 'Planned changes (run `ecr-keeper enforce --apply` to make them):', markdown: 'Planned changes', items: changeLines(report) },
       { text: 'Could not audit:', markdown: 'Could not audit', items: problemLines(report) },
+      { text: 'Warnings:', markdown: 'Warnings', items: (report.warnings ?? []).map((w) => w.message) },
     ],
     summary: summaryLine(report),
   };

@@ -1,3 +1,4 @@
+import type { PullTimeNoiseWarning } from '../retention/pull-time-exclusions';
 import type { RegistryScanningRule, ReplicationRule } from '@aws-sdk/client-ecr';
 import type { PlanNote, RepositoryChange, ReplicationChange } from '../enforce/types';
 import type { ImageTally, TagMutabilitySetting } from '../registry';
@@ -124,4 +125,6 @@ export interface AuditReport extends JobReport {
   repositories: RepositoryAudit[];
   failures: RepositoryAuditFailure[];
   summary: AuditSummary;
+  /** What the audit found risky in the policy against the registry (e.g. `pull-time-noise`). */
+  warnings?: PullTimeNoiseWarning[];
 }

@@ -2,6 +2,7 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type * as z from 'zod';
 import type { Deadline } from '../deadline';
+import type { InUseClients } from '../inuse/clients';
 import type { KeeperEvent, PublishResult } from '../events/publish';
 import type { Log } from '../log';
 import type { Policy } from '../policy';
@@ -22,6 +23,8 @@ export interface JobDeps {
   events?: EventBridgeClient;
   now?: () => Date;
   log?: Log;
+  /** The clients of the in-use sources (ECS, Lambda, ...); those of `ecr`'s region and identity by default. */
+  inUse?: InUseClients;
 }
 
 /** What set a run off, carried into its report and events. */

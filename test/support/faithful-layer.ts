@@ -41,6 +41,7 @@ export function useFaithfulEcr(options: UseFaithfulEcrOptions = {}): FaithfulEcr
       return started().endpoint;
     },
     setFaults: (faults) => started().setFaults(faults),
+    setCoverage: (accountId, images) => started().setCoverage(accountId, images),
     stats: () => started().stats(),
     stop: () => started().stop(),
   };

@@ -2,9 +2,11 @@ import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createArchiveStore } from './archive';
 import { createEcrLayer } from './ecr-layer';
 import { createEnricher, ECR_TARGET_PREFIX } from './enrich';
 import { createFaultInjector, faultAnswer, noFaults, seededRandom } from './faults';
+import { createCoverageStore, LIST_COVERAGE_PATH } from './inspector-coverage';
 import { jsonError } from './json-error';
 import { createPageTokens } from './page-token';
 import type { FaithfulEcr, FaithfulEcrOptions, FaithfulEcrStats, HttpRequest, HttpResponse } from './types';
@@ -42,7 +44,8 @@ function answer(res: ServerResponse, response: HttpResponse): void {
 /**
  * Starts a loopback HTTP layer in front of moto_server that makes it answer like ECR: paged listings
  * with opaque `nextToken`s, the `tagStatus` filter, `subjectManifestDigest` / `artifactMediaType` in
- * DescribeImages, and faults (throttling, 5xx, resets, latency) at seeded rates. Every other request
+ * DescribeImages, the archive storage class (UpdateImageStorageClass, `imageStatus`), Inspector2 ListCoverage
+ * (seeded with `setCoverage`), and faults (throttling, 5xx, resets, latency) at seeded rates. Every other request
  * (EventBridge, SQS, moto-api, ...) is forwarded unchanged. Faults are injected before forwarding,
  * so a faulted request never reaches moto.
  *
@@ -60,7 +63,9 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
     upstream,
     tokens: createPageTokens(),
     ...(options.enrich === false ? {} : { enricher: createEnricher(upstream) }),
+    archive: createArchiveStore(upstream),
   });
+  const coverage = createCoverageStore();
   const counters: FaithfulEcrStats = { requests: 0, byAction: {}, injected: noFaults(), layerErrors: 0 };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -85,7 +90,11 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
     const request: HttpRequest = { method: req.method ?? 'GET', path, headers: req.headers, body };
     let response: HttpResponse;
     try {
-      response = target?.startsWith(ECR_TARGET_PREFIX) ? await ecr.handle(action, request) : await upstream.send(request);
+      response = target?.startsWith(ECR_TARGET_PREFIX)
+        ? await ecr.handle(action, request)
+        : !target && path.split('?')[0] === LIST_COVERAGE_PATH
+          ? coverage.handle(request)
+          : await upstream.send(request);
     } catch (err) {
       // moto is unreachable or broke the connection: the client sees a 502 it may retry, and it is counted.
       counters.layerErrors++;
@@ -110,6 +119,7 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
   return {
     endpoint: `http://127.0.0.1:${port}`,
     setFaults: (rates) => faults.set(rates),
+    setCoverage: (accountId, images) => coverage.set(accountId, images),
     stats: () => ({
       requests: counters.requests,
       byAction: { ...counters.byAction },

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { CoveredImage } from './inspector-coverage';
 
 /**
  * How often the layer fails a request before forwarding it, each rate between 0 and 1. The rates are
@@ -54,6 +55,8 @@ export interface FaithfulEcr {
   endpoint: string;
   /** Replaces the fault rates for the requests that follow. */
   setFaults(faults: FaultRates): void;
+  /** Replaces what Inspector2 ListCoverage answers for a moto account (moto has no Inspector coverage). */
+  setCoverage(accountId: string, images: CoveredImage[]): void;
   /** A snapshot of the counters. */
   stats(): FaithfulEcrStats;
   /** Closes the server and every open connection. */
