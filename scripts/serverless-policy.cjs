@@ -55,7 +55,8 @@ module.exports = async ({ resolveVariable }) => {
   const list = typeof policy.inUse.list === 'string' ? /^s3:\/\/([^/]+)\/(.+)$/.exec(policy.inUse.list) : null;
   const inUseListArn = list
     ? { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${list[1]}/${list[2]}` }
-    : { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::ecr-keeper-${AWS::AccountId}-no-in-use-list/none' };
+    : // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
+      { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::ecr-keeper-${AWS::AccountId}-no-in-use-list/none' };
   return {
     file,
     // The policy as written (the functions fill in the defaults), as a JS string literal for esbuild's define.

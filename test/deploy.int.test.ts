@@ -325,10 +325,12 @@ function resourceFor(fn: string, action: string, statement: Statement): unknown 
   }
   // The in-use sources' reads (lib/inuse/): none of these services has a narrower resource for them.
   if (/^(ecs|batch|inspector2):/.test(action) || action === 'lambda:ListFunctions') return '*';
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
   if (action.startsWith('lambda:')) return { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:*' };
   if (action === 's3:GetObject') {
     // The policy's in-use list only, and only in this account (the stage's default policy names none).
     expect(statement.Condition).toEqual({ StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
     return { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::ecr-keeper-${AWS::AccountId}-no-in-use-list/none' };
   }
   if (action.startsWith('sqs:')) {

@@ -120,7 +120,13 @@ function newestKept(images: readonly ImageDetail[], retention: RetentionPolicy):
 function closure(roots: Iterable<string>, refersTo: ReadonlyMap<string, string[]>): Set<string> {
   const out = new Set(roots);
   const queue = [...out];
-  for (let i = 0; i < queue.length; i++) for (const to of refersTo.get(queue[i]!) ?? []) if (!out.has(to)) (out.add(to), queue.push(to));
+  for (let i = 0; i < queue.length; i++) {
+    for (const to of refersTo.get(queue[i]!) ?? []) {
+      if (out.has(to)) continue;
+      out.add(to);
+      queue.push(to);
+    }
+  }
   return out;
 }
 
