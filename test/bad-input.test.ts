@@ -7,6 +7,7 @@ import { auditHandler } from '../functions/audit';
 import { cleanupHandler } from '../functions/cleanup';
 import { enforceHandler } from '../functions/enforce';
 import { onDriftHandler } from '../functions/on-drift';
+import { onFindingHandler } from '../functions/on-finding';
 import { onPushHandler } from '../functions/on-push';
 import { onScanCompleteHandler } from '../functions/on-scan-complete';
 import { lambdaRuntime, type HandlerRuntime } from '../functions/shared/runtime';
@@ -29,6 +30,7 @@ const HANDLERS: Record<string, (runtime: HandlerRuntime) => Handler> = {
   cleanup: cleanupHandler,
   enforce: enforceHandler,
   'on-drift': onDriftHandler,
+  'on-finding': onFindingHandler,
   'on-push': onPushHandler,
   'on-scan-complete': onScanCompleteHandler,
   worker: workerHandler,
@@ -45,6 +47,7 @@ const GOOD_EVENTS: Record<string, unknown> = {
   cleanup: sampleEvent('schedule-cleanup.json'),
   enforce: sampleEvent('schedule-enforce.json'),
   'on-drift': sampleEvent('cloudtrail-put-image-tag-mutability.json'),
+  'on-finding': sampleEvent('inspector2-finding-ecr.json'),
   'on-push': sampleEvent('ecr-image-push.json'),
   'on-scan-complete': sampleEvent('ecr-image-scan-complete.json'),
   worker: workQueueEvent(JSON.stringify({ kind: 'enforce', run: 'r-1', index: 0, names: ['svc/api'] })),

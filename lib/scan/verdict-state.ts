@@ -6,6 +6,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClient } from '../aws/dynamodb-client';
 import { AwsCallError, errorCode } from '../errors';
 import { MAX_DYNAMODB_ITEM_BYTES } from '../limits';
 import type { ScanImage, ScanVerdict } from './types';
@@ -231,4 +232,17 @@ export async function claimVerdict(store: VerdictStore, candidate: VerdictCandid
  */
 export async function markPublished(store: VerdictStore, candidate: VerdictCandidate): Promise<void> {
   await updateWhere(store, candidate, { status: { S: 'published' } }, '#verdictId = :id', { ':id': { S: candidate.verdictId } });
+}
+
+/**
+ * The verdict state of a deployed function: the table named by `ECR_KEEPER_VERDICT_TABLE` (set by
+ * serverless.yml), its client built once per instance; undefined where no table is set (a local invoke),
+ * where every verdict is published as before.
+ *
+ * @example
+ * const verdicts = verdictStoreFromEnv(); // module scope in a handler file
+ */
+export function verdictStoreFromEnv(env: NodeJS.ProcessEnv = process.env, client: () => DynamoDBClient = createDynamoDbClient): VerdictStore | undefined {
+  const table = env[VERDICT_TABLE_ENV];
+  return table ? { dynamodb: client(), table } : undefined;
 }

@@ -86,3 +86,14 @@ function waiterState(err: unknown): string | undefined {
     return undefined; // not a waiter result: the caller rethrows the error
   }
 }
+
+/**
+ * An AbortSignal that fires at the deadline: handed to the SDK waiter, it ends a wait when the Lambda's time
+ * is up (less the margin kept to judge and publish) without computing a budget from it.
+ *
+ * @example
+ * const signal = deadlineSignal(deadlineIn(context.getRemainingTimeInMillis(), SCAN_SAFETY_MARGIN_MS));
+ */
+export function deadlineSignal(deadline: Deadline): AbortSignal {
+  return AbortSignal.timeout(Math.max(0, Math.floor(remainingMs(deadline))));
+}

@@ -1,0 +1,19 @@
+import { deadlineIn } from '../lib/deadline';
+import { Inspector2FindingEventSchema, judgeFindingEvent } from '../lib/scan/finding-event';
+import { verdictStoreFromEnv, type VerdictStore } from '../lib/scan/verdict-state';
+import { keeperHandler } from './shared/middleware';
+import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
+
+/** Inspector's `Inspector2 Finding` event for an ECR image: judge the image again, publish the verdict when it is news. */
+export function onFindingHandler({ clients, logger, policy }: HandlerRuntime, verdicts?: VerdictStore) {
+  return keeperHandler(logger, Inspector2FindingEventSchema, 'Inspector2 Finding event', async (event, context) =>
+    judgeFindingEvent(
+      { ecr: clients.ecr, events: clients.events, log: logger, ...(verdicts ? { verdicts } : {}) },
+      policy(),
+      event,
+      deadlineIn(context.getRemainingTimeInMillis()),
+    ),
+  );
+}
+
+export const handler = onFindingHandler(lambdaRuntime(), verdictStoreFromEnv());
