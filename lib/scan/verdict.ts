@@ -27,8 +27,13 @@ export function compareFindings(a: ScanFinding, b: ScanFinding): number {
 
 type JudgePolicy = Pick<Policy['scan'], 'failOn' | 'ignore' | 'topFindings'>;
 
-/** Whether a finding is left out of the verdict: an allow-listed id, or a finding Inspector suppressed or closed. */
-function ignoredBy(policy: Pick<Policy['scan'], 'ignore'>): (f: ScanFinding) => boolean {
+/**
+ * Whether a finding is left out of the verdict: an allow-listed id, or a finding Inspector suppressed or closed.
+ *
+ * @example
+ * const ignored = read.findings.filter(ignoredBy(policy.scan));
+ */
+export function ignoredBy(policy: Pick<Policy['scan'], 'ignore'>): (f: ScanFinding) => boolean {
   const allow = new Set(policy.ignore.map((id) => id.toUpperCase()));
   return (f) => allow.has(f.id.toUpperCase()) || (f.status !== undefined && NOT_COUNTED_STATUSES.has(f.status.toUpperCase()));
 }
