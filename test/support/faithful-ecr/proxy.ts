@@ -59,7 +59,7 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
   const ecr = createEcrLayer({
     upstream,
     tokens: createPageTokens(),
-    ...(options.enrich === false ? {} : { enricher: createEnricher(upstream) }),
+    ...(options.enrich === false ? {} : { enricher: createEnricher(upstream, { scanSummaries: options.scanSummaries ?? false }) }),
   });
   const counters: FaithfulEcrStats = { requests: 0, byAction: {}, injected: noFaults(), layerErrors: 0 };
 
