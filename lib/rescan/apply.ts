@@ -1,6 +1,7 @@
 import { StartImageScanCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { failFastOn } from '../aws/fail-fast';
 import { isAwsError, toErrorInfo } from '../errors';
+import { mapBoundedArray } from '../walker';
 import type { RescanItem, RescanOutcome, RescanPlan } from './types';
 
 /** StartImageScan calls in flight at once: ECR's management API has no published rate, so stay modest. */
@@ -34,14 +35,7 @@ async function startScan(ecr: ECRClient, item: RescanItem): Promise<RescanOutcom
  * const failed = outcomes.filter((o) => o.kind === 'failed');
  */
 export async function applyRescan(deps: { ecr: ECRClient }, plan: Pick<RescanPlan, 'items'>, concurrency = RESCAN_CONCURRENCY): Promise<RescanOutcome[]> {
-  const outcomes: RescanOutcome[] = new Array(plan.items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < plan.items.length) {
-      const index = next++;
-      outcomes[index] = await startScan(deps.ecr, plan.items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, plan.items.length)) }, worker));
-  return outcomes;
+  // startScan never throws: every item has a result, in the plan's order.
+  const run = await mapBoundedArray(plan.items, concurrency, (item) => startScan(deps.ecr, item));
+  return [...run.results.map((r) => r.value), ...run.failures.map((f) => ({ kind: 'failed' as const, item: f.item, error: f.error }))];
 }
