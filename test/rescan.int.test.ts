@@ -1,8 +1,10 @@
-import { CreateRepositoryCommand, StartImageScanCommand } from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand, PutRegistryScanningConfigurationCommand, StartImageScanCommand, TagResourceCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyRescan } from '../lib/rescan/apply';
 import { planRescan } from '../lib/rescan/plan';
+import { parsePolicy } from '../lib/policy';
 import { readRescanImages } from '../lib/rescan/read';
+import { runRescan } from '../lib/rescan/run';
 import { imageManifest, pushImage, type BuiltImage } from '../scripts/seed/images';
 import { countCalls } from './support/call-count';
 import { faithfulClients, startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
@@ -56,5 +58,50 @@ describe('rescan on moto (through the faithful layer, which reports each image l
 
     expect(Object.fromEntries(outcomes.map((o) => [o.item.imageDigest, o.kind]))).toEqual({ [never.digest]: 'started', [stale.digest]: 'scanned-today' });
     expect(calls.get('StartImageScan')).toBe(2);
+  });
+
+  it('rescan run: a dry run lists the due images by digest and starts nothing; apply starts them', async () => {
+    const clients = faithfulClients(proxy);
+    const pushed: Record<string, BuiltImage> = {};
+    for (const repositoryName of ['team/api', 'team/web', 'team/optout']) {
+      await clients.ecr.send(new CreateRepositoryCommand({ repositoryName }));
+      pushed[repositoryName] = imageManifest(`${repositoryName}:${clients.accountId}`);
+      await pushImage(clients.ecr, repositoryName, pushed[repositoryName]!, '1.0');
+    }
+    // A second, already scanned image in team/web is not due.
+    const scanned = imageManifest(`team/web:scanned:${clients.accountId}`);
+    await pushImage(clients.ecr, 'team/web', scanned, '0.9');
+    await clients.ecr.send(new StartImageScanCommand({ repositoryName: 'team/web', imageId: { imageDigest: scanned.digest } }));
+    const optout = (await clients.ecr.send(new CreateRepositoryCommand({ repositoryName: 'team/optout2' }))).repository!;
+    await clients.ecr.send(new TagResourceCommand({ resourceArn: optout.repositoryArn, tags: [{ Key: 'ecr-keeper:skip', Value: 'true' }] }));
+    await pushImage(clients.ecr, 'team/optout2', imageManifest(`team/optout2:${clients.accountId}`), '1.0');
+    const calls = countCalls(clients.ecr);
+    const policy = parsePolicy({ repositories: { exclude: ['team/optout'] } });
+
+    const dry = await runRescan(clients, policy, { mode: 'dry-run' });
+
+    expect(dry.planned.map((i) => i.imageDigest).sort()).toEqual([pushed['team/api']!.digest, pushed['team/web']!.digest].sort());
+    expect(dry.skipped).toMatchObject({ notDue: 1, optedOutRepositories: 1 });
+    expect(dry.outcomes).toEqual([]);
+    // The minimum: the scanning configuration, one listing page, one DescribeImages page per repository in
+    // scope, the skip tag of each repository with due images; no StartImageScan.
+    expect(Object.fromEntries(calls)).toEqual({ GetRegistryScanningConfiguration: 1, DescribeRepositories: 1, DescribeImages: 3, ListTagsForResource: 3 });
+
+    calls.clear();
+    const applied = await runRescan(clients, policy, { mode: 'apply' });
+
+    expect(applied.outcomes.map((o) => o.kind)).toEqual(['started', 'started']);
+    expect(calls.get('StartImageScan')).toBe(2);
+  });
+
+  it('rescan run: under enhanced scanning reads the scanning configuration only, and says why it does nothing', async () => {
+    const clients = faithfulClients(proxy);
+    await clients.ecr.send(new PutRegistryScanningConfigurationCommand({ scanType: 'ENHANCED', rules: [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: [{ filter: '*', filterType: 'WILDCARD' }] }] }));
+    const calls = countCalls(clients.ecr);
+
+    const report = await runRescan(clients, parsePolicy({}), { mode: 'apply' });
+
+    expect(report).toMatchObject({ scanType: 'ENHANCED', planned: [], outcomes: [], note: expect.stringContaining('Amazon Inspector rescans') });
+    expect(Object.fromEntries(calls)).toEqual({ GetRegistryScanningConfiguration: 1 });
   });
 });
