@@ -90,11 +90,6 @@ export function normaliseRule(rule: ReplicationRule): ReplicationRule {
   return { destinations, ...(filters.length > 0 ? { repositoryFilters: filters } : {}) };
 }
 
-/** A key equal for rules that replicate the same repositories to the same destinations. */
-export function ruleKey(rule: ReplicationRule): string {
-  return JSON.stringify(normaliseRule(rule));
-}
-
 function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   const seen = new Map<string, T>();
   for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
