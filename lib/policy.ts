@@ -72,6 +72,8 @@ const ScanSchema = z.strictObject({
   rescanAfterDays: z.number().min(1).max(3650).default(7),
   /** Basic scanning: tagged images pushed within this many days are in the rescan job's scope. */
   rescanPushedWithinDays: z.number().min(1).max(36500).default(90),
+  /** What the scheduled rescan does: `apply` starts the due scans, `dry-run` lists them. The CLI needs --apply. */
+  rescanMode: z.enum(['dry-run', 'apply']).default('apply'),
 });
 
 const ReplicationRuleSchema = z.strictObject({

@@ -10,6 +10,7 @@ import { onDriftHandler } from '../functions/on-drift';
 import { onFindingHandler } from '../functions/on-finding';
 import { onPushHandler } from '../functions/on-push';
 import { onScanCompleteHandler } from '../functions/on-scan-complete';
+import { rescanHandler } from '../functions/rescan';
 import { lambdaRuntime, type HandlerRuntime } from '../functions/shared/runtime';
 import { workerHandler } from '../functions/worker';
 import { createSqsClient } from '../lib/aws/sqs-client';
@@ -33,6 +34,7 @@ const HANDLERS: Record<string, (runtime: HandlerRuntime) => Handler> = {
   'on-finding': onFindingHandler,
   'on-push': onPushHandler,
   'on-scan-complete': onScanCompleteHandler,
+  rescan: rescanHandler,
   worker: workerHandler,
 };
 
@@ -50,6 +52,7 @@ const GOOD_EVENTS: Record<string, unknown> = {
   'on-finding': sampleEvent('inspector2-finding-ecr.json'),
   'on-push': sampleEvent('ecr-image-push.json'),
   'on-scan-complete': sampleEvent('ecr-image-scan-complete.json'),
+  rescan: sampleEvent('schedule-rescan.json'),
   worker: workQueueEvent(JSON.stringify({ kind: 'enforce', run: 'r-1', index: 0, names: ['svc/api'] })),
 };
 

@@ -11,6 +11,7 @@ import { onDriftHandler } from '../functions/on-drift';
 import { onFindingHandler } from '../functions/on-finding';
 import { onPushHandler } from '../functions/on-push';
 import { onScanCompleteHandler } from '../functions/on-scan-complete';
+import { rescanHandler } from '../functions/rescan';
 import type { HandlerRuntime } from '../functions/shared/runtime';
 import { workerHandler } from '../functions/worker';
 import type { WorkItem } from '../lib/fanout/work-item';
@@ -50,9 +51,9 @@ beforeAll(() => {
 }, 180_000);
 afterAll(() => rmSync(pkg.dir, { recursive: true, force: true }));
 
-const FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-finding', 'on-push', 'on-scan-complete', 'worker'];
+const FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-finding', 'on-push', 'on-scan-complete', 'rescan', 'worker'];
 /** The functions invoked asynchronously: by EventBridge rules, or (the audit) possibly with --type Event. */
-const ASYNC_FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-finding', 'on-push', 'on-scan-complete'];
+const ASYNC_FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-finding', 'on-push', 'on-scan-complete', 'rescan'];
 
 /** ECR actions with no resource type in ECR's service authorization reference: they take "*". */
 const ECR_REGISTRY_ACTIONS = ['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration', 'ecr:PutReplicationConfiguration'];
@@ -196,9 +197,10 @@ describe('triggers in the template', () => {
     expect(triggers('on-drift', sampleEvent('cloudtrail-put-image-tag-mutability.json', (e) => (e.detail.eventName = 'DeleteRepository')))).toBe(false);
   });
 
-  it('runs enforce every 6 hours and cleanup every day, the stage defaults', () => {
+  it('runs enforce every 6 hours, cleanup and rescan every day, the stage defaults', () => {
     expect(rulesOf('enforce').map((r) => r.schedule)).toEqual(['rate(6 hours)']);
     expect(rulesOf('cleanup').map((r) => r.schedule)).toEqual(['rate(1 day)']);
+    expect(rulesOf('rescan').map((r) => r.schedule)).toEqual(['rate(1 day)']);
   });
 
   it('gives the audit no trigger: it is invoked by hand', () => {
@@ -236,7 +238,7 @@ describe('failures are kept', () => {
 
   it('gives every rule target bounded retries and a dead-letter queue that only these rules may send to', () => {
     const rules = resourcesOfType(pkg, 'AWS::Events::Rule');
-    expect(rules).toHaveLength(9);
+    expect(rules).toHaveLength(10);
     for (const [id, rule] of rules) {
       for (const target of rule.Properties.Targets as { DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: Record<string, number> }[]) {
         expect(referencedId(target.DeadLetterConfig?.Arn), id).toBe('FailedInvocationsQueue');
@@ -310,7 +312,7 @@ describe('permissions in the template', () => {
     expect(holders('ecr:BatchDeleteImage')).toEqual(['cleanup', 'worker']);
     expect(holders('ecr:PutImageTagMutability')).toEqual(['enforce', 'on-drift', 'worker']);
     expect(holders('ecr:PutReplicationConfiguration')).toEqual(['enforce', 'on-drift']);
-    expect(holders('ecr:StartImageScan')).toEqual(['on-push', 'on-scan-complete']);
+    expect(holders('ecr:StartImageScan')).toEqual(['on-push', 'on-scan-complete', 'rescan']);
   });
 });
 
@@ -415,6 +417,7 @@ const SCENARIOS: Scenario[] = [
     handler: onScanCompleteHandler,
     event: (c, image) => imageEvent('ecr-image-scan-complete.json', c, image as BuiltImage),
   },
+  { fn: 'rescan', what: 'a scheduled run', seed: seedImages, handler: rescanHandler, event: () => sampleEvent('schedule-rescan.json') },
   { fn: 'enforce', what: 'a single-invocation run', policy: REPLICATION, seed: seedImages, handler: enforceHandler, event: () => sampleEvent('schedule-enforce.json') },
   { fn: 'enforce', what: 'a fanned-out run', policy: { ...REPLICATION, ...FANNED_OUT }, seed: seedImages, handler: enforceHandler, event: () => sampleEvent('schedule-enforce.json') },
   { fn: 'cleanup', what: 'a single-invocation run', policy: DELETING, seed: seedImages, handler: cleanupHandler, event: () => sampleEvent('schedule-cleanup.json') },
