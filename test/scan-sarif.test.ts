@@ -1,7 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
 import { parsePolicy, type Severity } from '../lib/policy';
@@ -9,20 +5,7 @@ import type { ScanFindings } from '../lib/scan/findings';
 import { renderSarif, sarifLevel, type SarifImage } from '../lib/scan/sarif';
 import type { ScanFinding, ScanImage } from '../lib/scan/types';
 import { judgeScan } from '../lib/scan/verdict';
-
-/**
- * The SARIF 2.1.0 JSON schema as Microsoft's SARIF SDK ships it (@microsoft/jest-sarif, a dev dependency).
- * It is a draft-04 schema: its `$schema` and draft-04 `id` are dropped so that Ajv (draft-07) compiles it;
- * every validation keyword it uses means the same in both drafts.
- */
-function sarifValidator() {
-  const path = createRequire(import.meta.url).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-  const { $schema: _draft, id: _id, ...schema } = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  // unicodeRegExp: false: one of its patterns (a language tag) is not valid under the u flag.
-  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-  addFormats(ajv);
-  return ajv.compile(schema);
-}
+import { sarifValidator } from './support/sarif-schema';
 
 const digest = `sha256:${'b'.repeat(64)}`;
 const image: ScanImage = { repositoryName: 'team/api', imageDigest: digest, imageTags: ['1.4.2'], repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/team/api' };
