@@ -77,19 +77,24 @@ export interface CommandContext {
   policy: Policy;
   clients: AwsClients;
   format: OutputFormat;
+  /** A format only the command's job renders (`--format asff`); `format` is then `json`, unused. */
+  extraFormat?: string;
   names?: string[];
   concurrency?: number;
   log: Log;
 }
 
-/** Builds what every command needs from its common options. */
+/** Builds what every command needs from its common options; `extraFormats`: formats only this command has. */
 export async function commandContext(
   io: CliIo,
   values: { policy?: string; format?: string; region?: string; repository?: string[]; concurrency?: string; verbose?: boolean },
+  extraFormats: readonly string[] = [],
 ): Promise<CommandContext> {
-  const format = (values.format ?? (io.stdout.isTTY ? 'table' : 'json')) as OutputFormat;
+  const asked = values.format ?? (io.stdout.isTTY ? 'table' : 'json');
+  const extraFormat = extraFormats.includes(asked) ? asked : undefined;
+  const format = (extraFormat ? 'json' : asked) as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) {
-    throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not "${values.format}"`);
+    throw new UsageError(`--format must be one of ${[...OUTPUT_FORMATS, ...extraFormats].join(', ')}, not "${values.format}"`);
   }
   let concurrency: number | undefined;
   if (values.concurrency !== undefined) {
@@ -107,6 +112,7 @@ export async function commandContext(
     policy,
     clients,
     format,
+    ...(extraFormat ? { extraFormat } : {}),
     ...(values.repository?.length ? { names: values.repository } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     log,

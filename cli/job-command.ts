@@ -18,7 +18,10 @@ export interface JobCommandExtras<R extends JobReport> {
   options?: NonNullable<ParseArgsConfig['options']>;
   /** What those options add to the run's request; throws a UsageError for a bad value. */
   request?(values: Record<string, unknown>): Partial<JobRequest> & Record<string, unknown>;
-  /** Formats beyond table, json and markdown (`sarif`), each rendered by the command from the executed run. */
+  /**
+   * Formats beyond table, json and markdown that need more than the report (`rescan --format sarif` reads each
+   * image's findings), rendered by the command from the executed run; a job's own `formats` render the report alone.
+   */
   formats?: Record<string, (report: Executed<R>, ctx: CommandContext) => Promise<string>>;
 }
 
@@ -58,9 +61,7 @@ export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, d
       io.stdout.write(`${jobHelp(job, helpText)}\n`);
       return EXIT.OK;
     }
-    // A format of the command's own is validated here; the shared context renders nothing in it.
-    const ownFormat = typeof values.format === 'string' ? extras.formats?.[values.format] : undefined;
-    const ctx = await commandContext(io, ownFormat ? { ...values, format: 'json' } : values);
+    const ctx = await commandContext(io, values, [...Object.keys(job.formats ?? {}), ...Object.keys(extras.formats ?? {})]);
     const apply = job.applies && flags.apply === true;
     const bar = progress(io, ctx.format === 'table');
     const report = await executeJob(
@@ -80,7 +81,10 @@ export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, d
       { publish: apply && job.cliPublishes },
     );
     bar.done();
-    io.stdout.write(ownFormat ? await ownFormat(report, ctx) : job.render(report, ctx.format));
+    // A command's own format may read more (rescan --format sarif judges the images); a job's renders the report.
+    const own = ctx.extraFormat ? extras.formats?.[ctx.extraFormat] : undefined;
+    const extra = ctx.extraFormat ? job.formats?.[ctx.extraFormat] : undefined;
+    io.stdout.write(own ? await own(report, ctx) : extra ? extra(report) : job.render(report, ctx.format));
     if (runFailed(job, report) || report.missing.length > 0) return EXIT.FAILURE;
     if (flags.check && job.outOfPolicy?.(report)) return EXIT.OUT_OF_POLICY;
     return EXIT.OK;

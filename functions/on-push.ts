@@ -1,4 +1,6 @@
 import { deadlineIn } from '../lib/deadline';
+import { emitRunMetrics } from '../lib/metrics/emit';
+import { scanRunOutcome } from '../lib/metrics/scan-outcome';
 import { ImageArrivalEventSchema, scanRequestFromArrival } from '../lib/scan/arrival-event';
 import { runScan } from '../lib/scan/run';
 import { verdictStoreFromEnv, type VerdictStore } from '../lib/scan/verdict-state';
@@ -10,12 +12,16 @@ import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
  * An image arrived (ECR's push, replication or pull-through cache event): make sure it has a scan, wait on it
  * briefly (`scan.waitSeconds`, aborted at the deadline), publish the verdict when it is news.
  */
-export function onPushHandler({ clients, logger, policy }: HandlerRuntime, verdicts?: VerdictStore) {
+export function onPushHandler({ clients, logger, policy, metrics }: HandlerRuntime, verdicts?: VerdictStore) {
   return keeperHandler(logger, ImageArrivalEventSchema, 'image arrival event (push, replication, pull through cache)', async (event, context) => {
     const current = policy();
     const deadline = deadlineIn(context.getRemainingTimeInMillis(), SCAN_SAFETY_MARGIN_MS);
     const request = { ...scanRequestFromArrival(event, current, deadline), signal: deadlineSignal(deadline) };
-    return runScan({ ecr: clients.ecr, events: clients.events, log: logger, ...(verdicts ? { verdicts } : {}) }, current, request, { publish: true });
+    const run = await runScan({ ecr: clients.ecr, events: clients.events, log: logger, ...(verdicts ? { verdicts } : {}) }, current, request, { publish: true });
+    // One verdict metric per verdict published: a scan another path judged already is not counted twice.
+    const outcome = run.claim?.publish === false ? undefined : scanRunOutcome(run.outcome);
+    if (metrics && outcome) emitRunMetrics(metrics, outcome);
+    return run;
   });
 }
 

@@ -53,9 +53,8 @@ export async function scanCommand(args: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`scan takes one image (REPOSITORY:TAG or REPOSITORY@sha256:DIGEST), got ${positionals.length}`);
   const ref = parseImageReference(positionals[0]!);
   const wait = parseWait(values.wait);
-  // SARIF is this command's own format: the shared context knows table, json and markdown.
-  const sarif = values.format === 'sarif';
-  const ctx = await commandContext(io, sarif ? { ...values, format: 'json' } : values);
+  const ctx = await commandContext(io, values, ['sarif']);
+  const sarif = ctx.extraFormat === 'sarif';
 
   const image = await resolveImage(ctx.clients.ecr, ref);
   const waitSeconds = wait ?? ctx.policy.scan.waitSeconds;
