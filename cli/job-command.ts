@@ -1,6 +1,7 @@
+import type { ParseArgsConfig } from 'node:util';
 import { executeJob, runFailed } from '../lib/job/execute';
-import type { Job, JobReport } from '../lib/job/types';
-import { EXIT, WALK_HELP, WALK_OPTIONS, commandContext, parseCommandArgs, progress, type CliIo } from './context';
+import type { Executed, Job, JobReport, JobRequest } from '../lib/job/types';
+import { EXIT, WALK_HELP, WALK_OPTIONS, commandContext, parseCommandArgs, progress, type CliIo, type CommandContext } from './context';
 
 /** A CLI command: arguments after its name in, exit code out. */
 export type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -9,6 +10,19 @@ export type Command = (args: string[], io: CliIo) => Promise<number>;
 export interface CommandEntry {
   run: Command;
   summary: string;
+}
+
+/** What one job's command adds to the shared ones: options of its own, and formats it renders itself. */
+export interface JobCommandExtras<R extends JobReport> {
+  /** Options of this command alone (`rescan --older-than-days`), with their usage text in the command's help. */
+  options?: NonNullable<ParseArgsConfig['options']>;
+  /** What those options add to the run's request; throws a UsageError for a bad value. */
+  request?(values: Record<string, unknown>): Partial<JobRequest> & Record<string, unknown>;
+  /**
+   * Formats beyond table, json and markdown that need more than the report (`rescan --format sarif` reads each
+   * image's findings), rendered by the command from the executed run; a job's own `formats` render the report alone.
+   */
+  formats?: Record<string, (report: Executed<R>, ctx: CommandContext) => Promise<string>>;
 }
 
 /** The usage line of a job's command: `--apply` where the job writes, `--check` where it judges. */
@@ -31,13 +45,14 @@ export function jobHelp<R extends JobReport>(job: Job<R>, text: string): string 
  * @example
  * export const cleanupCommand = jobCommand(cleanupJob, cleanupHelpText, 'cleaned up');
  */
-export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, doneVerb: string): CommandEntry {
+export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, doneVerb: string, extras: JobCommandExtras<R> = {}): CommandEntry {
   const flag = { type: 'boolean' } as const;
   const options = {
     ...WALK_OPTIONS,
     cursor: { type: 'string' } as const,
     ...(job.applies ? { apply: flag } : {}),
     ...(job.outOfPolicy ? { check: flag } : {}),
+    ...extras.options,
   };
   const run: Command = async (args, io) => {
     const { values } = parseCommandArgs(args, options);
@@ -46,7 +61,7 @@ export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, d
       io.stdout.write(`${jobHelp(job, helpText)}\n`);
       return EXIT.OK;
     }
-    const ctx = await commandContext(io, values, Object.keys(job.formats ?? {}));
+    const ctx = await commandContext(io, values, [...Object.keys(job.formats ?? {}), ...Object.keys(extras.formats ?? {})]);
     const apply = job.applies && flags.apply === true;
     const bar = progress(io, ctx.format === 'table');
     const report = await executeJob(
@@ -60,13 +75,16 @@ export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, d
         ...(flags.cursor !== undefined ? { cursor: flags.cursor } : {}),
         trigger: { source: 'cli' },
         onProgress: (done, name) => bar.update(`${apply ? doneVerb : 'checked'} ${done} repositories (${name})`),
+        ...extras.request?.(values),
       },
       // A change made from the CLI is published as a scheduled run's would be; a dry-run publishes nothing.
       { publish: apply && job.cliPublishes },
     );
     bar.done();
+    // A command's own format may read more (rescan --format sarif judges the images); a job's renders the report.
+    const own = ctx.extraFormat ? extras.formats?.[ctx.extraFormat] : undefined;
     const extra = ctx.extraFormat ? job.formats?.[ctx.extraFormat] : undefined;
-    io.stdout.write(extra ? extra(report) : job.render(report, ctx.format));
+    io.stdout.write(own ? await own(report, ctx) : extra ? extra(report) : job.render(report, ctx.format));
     if (runFailed(job, report) || report.missing.length > 0) return EXIT.FAILURE;
     if (flags.check && job.outOfPolicy?.(report)) return EXIT.OUT_OF_POLICY;
     return EXIT.OK;

@@ -31,6 +31,9 @@ export const MAX_PUT_EVENTS_ENTRIES = 10;
 /** PutEvents total request size, and so the largest single entry (256 KiB). */
 export const MAX_PUT_EVENTS_BYTES = 256 * 1024;
 
+/** DynamoDB item size, attribute names and values together (400 KB). */
+export const MAX_DYNAMODB_ITEM_BYTES = 400 * 1024;
+
 /** SQS SendMessageBatch / DeleteMessageBatch entries per call (1-10). */
 export const MAX_SQS_BATCH_ENTRIES = 10;
 /** SQS message body (256 KiB). */

@@ -65,12 +65,21 @@ const TagMutabilitySchema = z
 const ScanSchema = z.strictObject({
   /** The least severe finding that fails an image. */
   failOn: SeveritySchema.default('HIGH'),
-  /** How long the push handler waits on a scan before answering "pending" (also bounded by the Lambda's time). */
-  waitSeconds: z.int().min(0).max(900).default(600),
+  /**
+   * How long the push handler waits on a scan before answering "pending" (also bounded by the Lambda's time);
+   * the scan-complete event is the normal path, this short wait only saves it for quick scans.
+   */
+  waitSeconds: z.int().min(0).max(900).default(60),
   /** Vulnerability ids (CVE-..., GHSA-..., ALAS...) that never fail an image. */
   ignore: z.array(z.string().min(3).max(128)).default([]),
   /** Findings listed in a verdict (the counts always cover all of them). */
   topFindings: z.int().min(0).max(100).default(10),
+  /** Basic scanning: the rescan job scans an image again once its last scan completed this many days ago. */
+  rescanAfterDays: z.number().min(1).max(3650).default(7),
+  /** Basic scanning: tagged images pushed within this many days are in the rescan job's scope. */
+  rescanPushedWithinDays: z.number().min(1).max(36500).default(90),
+  /** What the scheduled rescan does: `apply` starts the due scans, `dry-run` lists them. The CLI needs --apply. */
+  rescanMode: z.enum(['dry-run', 'apply']).default('apply'),
 });
 
 const ReplicationRuleSchema = z.strictObject({

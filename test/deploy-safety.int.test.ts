@@ -131,7 +131,7 @@ describe('the skip tag in every role that writes', () => {
   const writers = () => Object.keys(functionsOf(pkg)).filter((fn) => roleStatements(pkg, fn).some((s) => s.Effect === 'Allow' && actionsOf(s).some(isEcrWrite)));
 
   it('denies every ECR write a role allows in a repository tagged with the policy skip tag', () => {
-    expect(writers().sort()).toEqual(['cleanup', 'enforce', 'on-drift', 'on-push', 'on-scan-complete', 'worker']);
+    expect(writers().sort()).toEqual(['cleanup', 'enforce', 'on-drift', 'on-push', 'on-scan-complete', 'rescan', 'worker']);
     for (const fn of writers()) {
       const denies = roleStatements(pkg, fn).filter((s) => s.Effect === 'Deny');
       expect(denies, fn).toHaveLength(1);

@@ -7,12 +7,15 @@ import { auditHandler } from '../functions/audit';
 import { cleanupHandler } from '../functions/cleanup';
 import { enforceHandler } from '../functions/enforce';
 import { onDriftHandler } from '../functions/on-drift';
+import { onFindingHandler } from '../functions/on-finding';
 import { onPushHandler } from '../functions/on-push';
 import { onScanCompleteHandler } from '../functions/on-scan-complete';
+import { rescanHandler } from '../functions/rescan';
 import type { HandlerRuntime } from '../functions/shared/runtime';
 import { workerHandler } from '../functions/worker';
 import type { WorkItem } from '../lib/fanout/work-item';
 import type { PolicyInput } from '../lib/policy';
+import type { VerdictStore } from '../lib/scan/verdict-state';
 import { imageIndex, imageManifest, pushImage, type BuiltImage } from '../scripts/seed/images';
 import { motoClients } from './support/aws';
 import { countCalls, type CallCounts } from './support/calls';
@@ -33,6 +36,7 @@ import {
   type ServicePackage,
   type Statement,
 } from './support/serverless-package';
+import { verdictTable } from './support/verdict-table';
 import { motoWorkQueue } from './support/work-queue';
 
 /**
@@ -46,9 +50,9 @@ beforeAll(() => {
 }, 180_000);
 afterAll(() => rmSync(pkg.dir, { recursive: true, force: true }));
 
-const FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-push', 'on-scan-complete', 'worker'];
+const FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-finding', 'on-push', 'on-scan-complete', 'rescan', 'worker'];
 /** The functions invoked asynchronously: by EventBridge rules, or (the audit) possibly with --type Event. */
-const ASYNC_FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-push', 'on-scan-complete'];
+const ASYNC_FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-finding', 'on-push', 'on-scan-complete', 'rescan'];
 
 /** ECR actions with no resource type in ECR's service authorization reference: they take "*". */
 const ECR_REGISTRY_ACTIONS = ['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration', 'ecr:ListPullTimeUpdateExclusions', 'ecr:PutReplicationConfiguration'];
@@ -70,6 +74,9 @@ const UNREACHABLE: Record<string, string[]> = {
   // runEnforce reads and writes the replication only for a registry or replication scope; work items are
   // repository scopes (the dispatching enforce function enforces the replication once per run).
   worker: ['ecr:DescribeRegistry', 'ecr:PutReplicationConfiguration'],
+  // A finding event only reads (runScan's 'finding' trigger): it never starts a scan, nor waits on one, so
+  // it never needs the registry's scanning configuration either.
+  'on-finding': ['ecr:StartImageScan', 'ecr:GetRegistryScanningConfiguration'],
 };
 
 /** What each role must allow: its code's calls, their dependent actions, and what Lambda does as the role. */
@@ -161,6 +168,19 @@ describe('triggers in the template', () => {
     expect(triggers('on-push', sampleEvent('ecr-image-scan-complete.json'))).toBe(false);
   });
 
+  it('runs on-push for a successful replication or pull through cache sync too', () => {
+    expect(triggers('on-push', sampleEvent('ecr-replication.json'))).toBe(true);
+    expect(triggers('on-push', sampleEvent('ecr-pull-through-cache.json'))).toBe(true);
+    expect(triggers('on-push', sampleEvent('ecr-replication.json', (e) => (e.detail.result = 'FAILED')))).toBe(false);
+    expect(triggers('on-push', sampleEvent('ecr-pull-through-cache.json', (e) => (e.detail['sync-status'] = 'FAILED')))).toBe(false);
+  });
+
+  it("runs on-finding for Inspector's finding of an ECR image, not of an EC2 instance", () => {
+    expect(triggers('on-finding', sampleEvent('inspector2-finding-ecr.json'))).toBe(true);
+    expect(triggers('on-finding', sampleEvent('inspector2-finding-ecr.json', (e) => (e.detail.resources[0].type = 'AWS_EC2_INSTANCE')))).toBe(false);
+    expect(triggers('on-finding', sampleEvent('inspector2-scan-ecr.json'))).toBe(false);
+  });
+
   it("runs on-scan-complete for ECR's scan event and Inspector's initial scan of an ECR image, not of an EC2 instance", () => {
     expect(triggers('on-scan-complete', sampleEvent('ecr-image-scan-complete.json'))).toBe(true);
     expect(triggers('on-scan-complete', sampleEvent('inspector2-scan-ecr.json'))).toBe(true);
@@ -185,9 +205,10 @@ describe('triggers in the template', () => {
     expect(triggers('on-drift', sampleEvent('cloudtrail-put-image-tag-mutability.json', (e) => (e.detail.eventName = 'DeleteRepository')))).toBe(false);
   });
 
-  it('runs enforce every 6 hours and cleanup every day, the stage defaults', () => {
+  it('runs enforce every 6 hours, cleanup and rescan every day, the stage defaults', () => {
     expect(rulesOf('enforce').map((r) => r.schedule)).toEqual(['rate(6 hours)']);
     expect(rulesOf('cleanup').map((r) => r.schedule)).toEqual(['rate(1 day)']);
+    expect(rulesOf('rescan').map((r) => r.schedule)).toEqual(['rate(1 day)']);
   });
 
   it('gives the audit no trigger: it is invoked by hand', () => {
@@ -226,7 +247,7 @@ describe('failures are kept', () => {
   it('gives every rule target bounded retries and a dead-letter queue that only these rules may send to', () => {
     const rules = resourcesOfType(pkg, 'AWS::Events::Rule');
     // One per trigger, and the failure notifications (deploy/notifications.yml, created only when turned on).
-    expect(rules).toHaveLength(7);
+    expect(rules).toHaveLength(11);
     for (const [id, rule] of rules) {
       for (const target of rule.Properties.Targets as { DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: Record<string, number> }[]) {
         expect(referencedId(target.DeadLetterConfig?.Arn), id).toBe('FailedInvocationsQueue');
@@ -302,7 +323,7 @@ describe('permissions in the template', () => {
     expect(holders('ecr:UpdateImageStorageClass')).toEqual(['cleanup', 'worker']);
     expect(holders('ecr:PutImageTagMutability')).toEqual(['enforce', 'on-drift', 'worker']);
     expect(holders('ecr:PutReplicationConfiguration')).toEqual(['enforce', 'on-drift']);
-    expect(holders('ecr:StartImageScan')).toEqual(['on-push', 'on-scan-complete']);
+    expect(holders('ecr:StartImageScan')).toEqual(['on-push', 'on-scan-complete', 'rescan']);
   });
 });
 
@@ -311,6 +332,7 @@ function resourceFor(fn: string, action: string, statement: Statement): unknown 
   if (ECR_REGISTRY_ACTIONS.includes(action) || action === 'inspector2:ListFindings') return '*';
   if (action.startsWith('ecr:')) return REPOSITORIES;
   if (action === 'events:PutEvents') return DEFAULT_BUS;
+  if (action.startsWith('dynamodb:')) return { 'Fn::GetAtt': ['VerdictTable', 'Arn'] };
   if (action.startsWith('logs:')) return { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/ecr-keeper-dev-${fn}:*` };
   if (action === 'iam:CreateServiceLinkedRole') {
     expect(statement.Condition).toEqual({ StringEquals: { 'iam:AWSServiceName': 'replication.ecr.amazonaws.com' } });
@@ -343,6 +365,7 @@ function resourceFor(fn: string, action: string, statement: Statement): unknown 
 
 type Clients = ReturnType<typeof motoClients>;
 type Handler = (event: never, context: Context) => Promise<unknown>;
+type ScanHandlerFactory = (runtime: HandlerRuntime, verdicts?: VerdictStore) => Handler;
 
 /** One way a function is invoked: a registry to set up, the handler with its policy, and its event. */
 interface Scenario {
@@ -350,8 +373,10 @@ interface Scenario {
   what: string;
   policy?: PolicyInput;
   seed?: (clients: Clients) => Promise<unknown>;
-  handler: (runtime: HandlerRuntime) => Handler;
+  handler: ScanHandlerFactory;
   event: (clients: Clients, seeded: unknown) => unknown;
+  /** The scan functions keep verdict state in a DynamoDB table. */
+  verdicts?: boolean;
 }
 
 const SAMPLE_DIGEST = 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd12345678';
@@ -387,9 +412,30 @@ const DELETING: PolicyInput = { cleanup: { mode: 'apply', untaggedOlderThanDays:
 
 const SCENARIOS: Scenario[] = [
   { fn: 'audit', what: 'a published audit', seed: seedImages, handler: auditHandler, event: () => ({ publish: true }) },
-  { fn: 'on-push', what: 'a push', seed: seedImages, handler: onPushHandler, event: (c, image) => imageEvent('ecr-image-push.json', c, image as BuiltImage) },
+  { fn: 'on-push', what: 'a push', seed: seedImages, handler: onPushHandler, verdicts: true, event: (c, image) => imageEvent('ecr-image-push.json', c, image as BuiltImage) },
+  {
+    fn: 'on-push',
+    what: 'a replication',
+    seed: seedImages,
+    handler: onPushHandler,
+    verdicts: true,
+    event: (c, image) => imageEvent('ecr-replication.json', c, image as BuiltImage),
+  },
+  {
+    fn: 'on-finding',
+    what: 'an Inspector finding',
+    seed: async (c) => {
+      const image = await seedImages(c);
+      await c.ecr.send(new StartImageScanCommand({ repositoryName: 'team/api', imageId: { imageDigest: image.digest } }));
+      return image;
+    },
+    handler: onFindingHandler,
+    verdicts: true,
+    event: (c, image) => imageEvent('inspector2-finding-ecr.json', c, image as BuiltImage),
+  },
   {
     fn: 'on-scan-complete',
+    verdicts: true,
     what: 'a completed scan',
     seed: async (c) => {
       const image = await seedImages(c);
@@ -399,6 +445,7 @@ const SCENARIOS: Scenario[] = [
     handler: onScanCompleteHandler,
     event: (c, image) => imageEvent('ecr-image-scan-complete.json', c, image as BuiltImage),
   },
+  { fn: 'rescan', what: 'a scheduled run', seed: seedImages, handler: rescanHandler, event: () => sampleEvent('schedule-rescan.json') },
   { fn: 'enforce', what: 'a single-invocation run', policy: REPLICATION, seed: seedImages, handler: enforceHandler, event: () => sampleEvent('schedule-enforce.json') },
   { fn: 'enforce', what: 'a fanned-out run', policy: { ...REPLICATION, ...FANNED_OUT }, seed: seedImages, handler: enforceHandler, event: () => sampleEvent('schedule-enforce.json') },
   { fn: 'cleanup', what: 'a single-invocation run', policy: DELETING, seed: seedImages, handler: cleanupHandler, event: () => sampleEvent('schedule-cleanup.json') },
@@ -452,8 +499,14 @@ describe('calls against moto', () => {
     const clients = motoClients();
     const work = await motoWorkQueue(clients.accountId);
     const seeded = await scenario.seed?.(clients);
-    const counts = { ecr: countCalls(clients.ecr), events: countCalls(clients.events), sqs: countCalls(work.queue.sqs) };
-    const handler = scenario.handler(testRuntime(clients, scenario.policy, { workQueue: work.queue }));
+    const verdicts = scenario.verdicts ? await verdictTable(clients.accountId) : undefined;
+    const counts = {
+      ecr: countCalls(clients.ecr),
+      events: countCalls(clients.events),
+      sqs: countCalls(work.queue.sqs),
+      ...(verdicts ? { dynamodb: countCalls(verdicts.dynamodb) } : {}),
+    };
+    const handler = scenario.handler(testRuntime(clients, scenario.policy, { workQueue: work.queue }), verdicts);
 
     const result = await handler(scenario.event(clients, seeded) as never, lambdaContext());
 

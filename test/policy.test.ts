@@ -29,7 +29,7 @@ describe('policy', () => {
       repositories: { include: ['**'], exclude: [], skipTag: 'ecr-keeper:skip' },
       tagMutability: { mode: 'IMMUTABLE', exclusions: [] },
       scanOnPush: true,
-      scan: { failOn: 'HIGH', waitSeconds: 600, ignore: [], topFindings: 10 },
+      scan: { failOn: 'HIGH', waitSeconds: 60, ignore: [], topFindings: 10, rescanAfterDays: 7, rescanPushedWithinDays: 90, rescanMode: 'apply' },
       replication: { mode: 'merge', rules: [] },
       cleanup: { untaggedOlderThanDays: 7, keepPulledWithinDays: null, maxDeletesPerRun: 10000, mode: 'dry-run' },
       inUse: { ecs: true, lambda: true, batch: false, inspector: false, inspectorWithinDays: 30, list: null },

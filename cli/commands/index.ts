@@ -2,6 +2,7 @@ import type { CommandEntry } from '../job-command';
 import { auditCommand } from './audit';
 import { cleanupCommand } from './cleanup';
 import { enforceCommand } from './enforce';
+import { rescanCommand } from './rescan';
 import { scanCommand } from './scan';
 
 export type { Command } from '../job-command';
@@ -11,5 +12,6 @@ export const COMMANDS: Record<string, CommandEntry> = {
   audit: auditCommand,
   cleanup: cleanupCommand,
   enforce: enforceCommand,
+  rescan: rescanCommand,
   scan: { run: scanCommand, summary: 'make sure an image has a scan, wait on it, print its verdict (exit 4 when it fails)' },
 };

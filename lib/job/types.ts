@@ -78,7 +78,7 @@ export interface JobReport {
 }
 
 /** The jobs there are. */
-export type JobName = 'audit' | 'enforce' | 'cleanup';
+export type JobName = 'audit' | 'enforce' | 'cleanup' | 'rescan';
 
 /** Where a run's events are published from, for the events' detail. */
 export interface PublishContext {

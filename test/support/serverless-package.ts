@@ -144,6 +144,7 @@ const SDK_SERVICES: Record<string, string> = {
   'client-batch': 'batch',
   'client-inspector2': 'inspector2',
   'client-s3': 's3',
+  'client-dynamodb': 'dynamodb',
 };
 /** Waiters call an action of their own. */
 const WAITER_ACTIONS: Record<string, string> = { waitUntilImageScanComplete: 'DescribeImageScanFindings' };

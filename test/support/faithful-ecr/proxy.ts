@@ -62,7 +62,7 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
   const ecr = createEcrLayer({
     upstream,
     tokens: createPageTokens(),
-    ...(options.enrich === false ? {} : { enricher: createEnricher(upstream) }),
+    ...(options.enrich === false ? {} : { enricher: createEnricher(upstream, { scanSummaries: options.scanSummaries ?? false }) }),
     archive: createArchiveStore(upstream),
   });
   const coverage = createCoverageStore();

@@ -26,6 +26,11 @@ export interface FaithfulEcrOptions {
   seed?: number;
   /** Add `subjectManifestDigest` / `artifactMediaType` to DescribeImages as ECR does (default true). */
   enrich?: boolean;
+  /**
+   * Add each image's last scan (`imageScanStatus`, `imageScanFindingsSummary`) to DescribeImages as ECR does
+   * (default false: it costs the layer one moto call per image, which large registries in benches do not need).
+   */
+  scanSummaries?: boolean;
 }
 
 /** Faults injected since the layer started. */
