@@ -138,3 +138,8 @@ function safeString(value: unknown): string {
 export class FanOutError extends EcrKeeperError {
   override name = 'FanOutError';
 }
+
+/** The AWS SDK has no region or no credentials to work with: the user sets them (the CLI exits 2). */
+export class AwsSetupError extends UserError {
+  override name = 'AwsSetupError';
+}

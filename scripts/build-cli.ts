@@ -1,0 +1,50 @@
+/**
+ * `npm run build` (also run by `prepare` and `prepack`): bundles the CLI into dist/ with esbuild, every
+ * dependency inside, so that the published package needs nothing at run time and starts fast. The command
+ * modules are split into chunks loaded on demand: `--help` and `--version` never load the AWS SDK.
+ *
+ *   npm run build
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** Where the bundle goes; bin/ecr-keeper.mjs runs `dist/ecr-keeper.mjs` when it exists. */
+export const CLI_DIST = join(ROOT, 'dist');
+
+/** The esbuild options of the CLI bundle. */
+export function cliBuildOptions(outdir = CLI_DIST): BuildOptions {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  return {
+    entryPoints: { 'ecr-keeper': join(ROOT, 'cli', 'entry.ts') },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'linked',
+    define: { __ECR_KEEPER_VERSION__: JSON.stringify(version) },
+    // Some dependencies are CommonJS and `require` Node's own modules: give the ESM bundle a `require`.
+    banner: { js: "import { createRequire as __ecrKeeperRequire } from 'node:module'; const require = __ecrKeeperRequire(import.meta.url);" },
+    logLevel: 'warning',
+  };
+}
+
+/**
+ * Builds the CLI bundle into `outdir` (dist/ by default), removing what an earlier build left there.
+ *
+ * @example
+ * await buildCli();
+ */
+export async function buildCli(outdir = CLI_DIST): Promise<void> {
+  rmSync(outdir, { recursive: true, force: true });
+  await build(cliBuildOptions(outdir));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await buildCli();
