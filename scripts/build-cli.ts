@@ -7,7 +7,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -19,6 +19,7 @@ export function cliBuildOptions(outdir = CLI_DIST): BuildOptions {
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   return {
     entryPoints: { 'ecr-keeper': join(ROOT, 'cli', 'entry.ts') },
+    absWorkingDir: ROOT,
     outdir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
@@ -32,19 +33,41 @@ export function cliBuildOptions(outdir = CLI_DIST): BuildOptions {
     define: { __ECR_KEEPER_VERSION__: JSON.stringify(version) },
     // Some dependencies are CommonJS and `require` Node's own modules: give the ESM bundle a `require`.
     banner: { js: "import { createRequire as __ecrKeeperRequire } from 'node:module'; const require = __ecrKeeperRequire(import.meta.url);" },
+    metafile: true,
     logLevel: 'warning',
   };
 }
 
 /**
- * Builds the CLI bundle into `outdir` (dist/ by default), removing what an earlier build left there.
+ * Builds the CLI bundle into `outdir` (dist/ by default), removing what an earlier build left there;
+ * returns esbuild's metafile (which source went into which output file).
  *
  * @example
  * await buildCli();
  */
-export async function buildCli(outdir = CLI_DIST): Promise<void> {
+export async function buildCli(outdir = CLI_DIST): Promise<Metafile> {
   rmSync(outdir, { recursive: true, force: true });
-  await build(cliBuildOptions(outdir));
+  const { metafile } = await build(cliBuildOptions(outdir));
+  return metafile!;
+}
+
+/**
+ * The sources an output file runs at load, before any dynamic `import()`: its own and those of the
+ * chunks it imports statically, transitively. What `--help` loads is `loadedAtStart(metafile, entry)`.
+ */
+export function loadedAtStart(metafile: Metafile, output: string): string[] {
+  const seen = new Set<string>();
+  const inputs = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const out = metafile.outputs[file];
+    if (!out) return;
+    for (const input of Object.keys(out.inputs)) inputs.add(input);
+    for (const imported of out.imports) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+  };
+  visit(output);
+  return [...inputs].sort();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await buildCli();

@@ -3,13 +3,21 @@ import { MISSING_CREDENTIALS, MISSING_REGION } from '../cli/aws-setup';
 import { bareEnv, buildCliBundle, runProcess } from './support/cli-bundle';
 
 let entry: string;
+let atStart: string[];
 beforeAll(async () => {
-  entry = await buildCliBundle();
+  ({ entry, loadedAtStart: atStart } = await buildCliBundle());
 });
 
 const cli = (args: string[], options: Parameters<typeof runProcess>[2] = {}) => runProcess(process.execPath, [entry, ...args], options);
 
 describe('the built CLI as a process', () => {
+  it('loads neither the AWS SDK nor any other dependency before a command runs (--help, --version)', () => {
+    expect(atStart.length).toBeGreaterThan(3);
+    expect(atStart.filter((source) => source.includes('node_modules'))).toEqual([]);
+    expect(atStart).toContain('cli/main.ts');
+    expect(atStart).not.toContain('cli/context.ts');
+  });
+
   it('says in one line to set a region when there is none, exits 2, and prints no stack trace', async () => {
     const r = await cli(['audit'], { env: bareEnv() });
     expect(r.code).toBe(2);

@@ -2,20 +2,23 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCli } from '../../scripts/build-cli';
+import { buildCli, loadedAtStart } from '../../scripts/build-cli';
 
 /**
  * Builds the CLI bundle, as `npm run build` does, into a temporary folder of its own (never the
- * checkout's dist/, which other test files may be reading); returns the entry's path.
+ * checkout's dist/, which other test files may be reading); returns the entry's path and the sources
+ * it loads before any command runs.
  *
  * @example
- * const entry = await buildCliBundle();
+ * const { entry } = await buildCliBundle();
  * const r = await runProcess(process.execPath, [entry, '--help']);
  */
-export async function buildCliBundle(): Promise<string> {
+export async function buildCliBundle(): Promise<{ entry: string; loadedAtStart: string[] }> {
   const outdir = mkdtempSync(join(tmpdir(), 'ecr-keeper-bundle-'));
-  await buildCli(outdir);
-  return join(outdir, 'ecr-keeper.mjs');
+  const metafile = await buildCli(outdir);
+  const entry = join(outdir, 'ecr-keeper.mjs');
+  const output = Object.keys(metafile.outputs).find((o) => o.endsWith('/ecr-keeper.mjs'))!;
+  return { entry, loadedAtStart: loadedAtStart(metafile, output) };
 }
 
 /** The environment of a machine with no AWS set-up at all: no region, no credentials, no profile, no files. */
