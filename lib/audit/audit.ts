@@ -4,43 +4,28 @@ import {
   type ECRClient,
   type ImageDetail,
 } from '@aws-sdk/client-ecr';
-import type { Deadline } from '../deadline';
-import { planRepositorySettings, planReplication, scanOnPushState, tagMutabilityOf } from '../enforce/plan';
+import { planRepositorySettings, planReplication } from '../enforce/plan';
+import { addToTally, isTagged, scanOnPushState, tagMutabilityOf } from '../registry';
 import { isAwsError } from '../errors';
+import { REPORT_SCHEMA_VERSION, type JobDeps } from '../job/types';
 import { allSettledOrThrow } from '../settle';
-import type { Log } from '../log';
 import { silentLog } from '../log';
 import type { Policy } from '../policy';
 import { readRegistry, type RegistryState } from '../aws/registry';
 import { readRepositoryImages } from '../cleanup/read';
-import { planWalkedRepository } from '../cleanup/run';
-import { walkOptionsFor } from '../walk-options';
-import { decodeCursor, isTagged, mapRepositories, type WalkedRepository } from '../walker';
+import { planWalkedRepository } from '../cleanup/plan';
+import { walkOptionsFor, type RunScope } from '../walk-options';
+import { decodeCursor, mapRepositories, type WalkedRepository } from '../walker';
 import { analyseRepositoryPolicy } from './repository-policy';
-import type { AuditReport, ImageTally, LastScan, RepositoryAudit } from './types';
+import type { AuditReport, LastScan, RepositoryAudit } from './types';
 
 /** What {@link runAudit} needs. */
-export interface AuditDeps {
-  ecr: ECRClient;
-  now?: () => Date;
-  log?: Log;
-}
+export type AuditDeps = Pick<JobDeps, 'ecr' | 'now' | 'log'>;
 
-/** Options of {@link runAudit}. */
-export interface AuditOptions {
-  /** Only these repositories (still subject to the policy's include/exclude). */
-  names?: readonly string[];
-  cursor?: string;
-  deadline?: Deadline;
-  /** Repositories audited at once; the policy's `runtime.concurrency` by default. */
-  concurrency?: number;
+/** Options of {@link runAudit}: the run's scope (names, cursor, deadline, concurrency) and a progress callback. */
+export interface AuditOptions extends RunScope {
   /** Called after each repository, for a progress indicator. */
   onProgress?: (done: number, repositoryName: string) => void;
-}
-
-function add(tally: ImageTally, image: ImageDetail): void {
-  tally.count++;
-  tally.bytes += image.imageSizeInBytes ?? 0;
 }
 
 function toLastScan(image: ImageDetail): LastScan {
@@ -105,8 +90,8 @@ export async function auditRepository(
       const read = await readRepositoryImages(ecr, repo);
       for (const image of read.images) {
         if ((image.imageStatus ?? 'ACTIVE') !== 'ACTIVE') continue;
-        add(total, image);
-        add(isTagged(image) ? tagged : untagged, image);
+        addToTally(total, image);
+        addToTally(isTagged(image) ? tagged : untagged, image);
         if (image.imageScanStatus || image.imageScanFindingsSummary) {
           const t = image.imagePushedAt?.getTime() ?? 0;
           if (!newestScanned || t > (newestScanned.imagePushedAt?.getTime() ?? 0)) newestScanned = image;
@@ -184,6 +169,9 @@ export async function runAudit(
   const outOfPolicy = repositories.filter((r) => !r.compliant).length;
   const changes = sum((r) => r.changes.length) + (replicationChange ? 1 : 0);
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    job: 'audit',
+    mode: 'dry-run',
     generatedAt: now.toISOString(),
     registry: {
       registryId: registry.registryId,

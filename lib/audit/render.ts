@@ -1,6 +1,7 @@
+import { layoutMarkdown, layoutText, problemLines, renderReport, type ReportLayout } from '../report/render';
 import { SEVERITIES } from '../policy';
 import { formatBytes, formatCounts } from '../report/format';
-import { renderMarkdownTable, renderTable, type Column, type OutputFormat } from '../report/table';
+import type { Column, OutputFormat } from '../report/table';
 import type { AuditReport, RepositoryAudit } from './types';
 
 const COLUMNS: Column[] = [
@@ -91,49 +92,34 @@ function summaryLine(report: AuditReport): string {
   );
 }
 
-function problemLines(report: AuditReport): string[] {
-  return [
-    ...report.failures.map((f) => `${f.repositoryName}: ${f.error.code}: ${f.error.message}`),
-    ...report.missing.map((m) => `${m}: repository does not exist`),
-  ];
+
+/** The audit laid out once for both text renderers: registry facts, the table, planned changes, problems. */
+function layout(report: AuditReport): ReportLayout {
+  return {
+    title: 'ECR audit',
+    lead: registryLines(report),
+    columns: COLUMNS,
+    rows: rows(report),
+    empty: 'no repositories in scope',
+    lists: [
+      { text: 'Planned changes (run `ecr-keeper enforce --apply` to make them):', markdown: 'Planned changes', items: changeLines(report) },
+      { text: 'Could not audit:', markdown: 'Could not audit', items: problemLines(report) },
+    ],
+    summary: summaryLine(report),
+  };
 }
 
 /** Renders the audit as a text table (the terminal default) with the registry, planned changes and totals. */
 export function renderAuditTable(report: AuditReport): string {
-  const changes = changeLines(report);
-  const problems = problemLines(report);
-  return [
-    ...registryLines(report),
-    '',
-    report.repositories.length > 0 ? renderTable(COLUMNS, rows(report)) : '(no repositories in scope)',
-    ...(changes.length ? ['', 'Planned changes (run `ecr-keeper enforce --apply` to make them):', ...changes.map((c) => `  - ${c}`)] : []),
-    ...(problems.length ? ['', 'Could not audit:', ...problems.map((p) => `  - ${p}`)] : []),
-    '',
-    summaryLine(report),
-    '',
-  ].join('\n');
+  return layoutText(layout(report));
 }
 
 /** Renders the audit as Markdown (for pull requests, wikis and job summaries). */
 export function renderAuditMarkdown(report: AuditReport): string {
-  const changes = changeLines(report);
-  const problems = problemLines(report);
-  return [
-    '# ECR audit',
-    '',
-    ...registryLines(report).map((l) => `- ${l}`),
-    '',
-    report.repositories.length > 0 ? renderMarkdownTable(COLUMNS, rows(report)) : '_No repositories in scope._',
-    ...(changes.length ? ['', '## Planned changes', '', ...changes.map((c) => `- ${c}`)] : []),
-    ...(problems.length ? ['', '## Could not audit', '', ...problems.map((p) => `- ${p}`)] : []),
-    '',
-    `**Summary:** ${summaryLine(report)}`,
-    '',
-  ].join('\n');
+  return layoutMarkdown(layout(report));
 }
 
 /** Renders the audit in one of the CLI's formats. */
 export function renderAudit(report: AuditReport, format: OutputFormat): string {
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  return format === 'markdown' ? renderAuditMarkdown(report) : renderAuditTable(report);
+  return renderReport(report, format, { table: renderAuditTable, markdown: renderAuditMarkdown });
 }
