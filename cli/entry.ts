@@ -9,4 +9,4 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 endQuietlyOnBrokenPipe(process.stdout, (code) => process.exit(code));
 // A closed stderr (`2>&1 | head`) must not end a run half-way through its changes: its lines go nowhere.
 process.stderr.on('error', () => {});
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2), { stdin: process.stdin });

@@ -38,15 +38,23 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** How many repositories a run has to do: `count` so far, and whether more pages of them are still to come. */
+export interface ProgressTotal {
+  count: number;
+  more: boolean;
+}
+
 /**
  * The progress text: `audited 120/900 repositories (13%), about 1m 20s left: team/api`. The estimate
- * assumes the rest goes at the pace so far; without a total there is none.
+ * assumes the rest goes at the pace so far; without a final total (`1000+`: more pages to list) there is none.
  */
-export function progressText(verb: string, done: number, total: number | undefined, elapsedMs: number, current?: string): string {
+export function progressText(verb: string, done: number, total: ProgressTotal | undefined, elapsedMs: number, current?: string): string {
   let text = `${verb} ${done}`;
-  if (total !== undefined && total > 0) {
-    text += `/${total} repositories (${Math.floor((Math.min(done, total) / total) * 100)}%)`;
-    if (done > 0 && done < total) text += `, about ${formatDuration((elapsedMs / done) * (total - done))} left`;
+  if (total && total.more) {
+    text += `/${Math.max(total.count, done)}+ repositories`;
+  } else if (total && total.count > 0) {
+    text += `/${total.count} repositories (${Math.floor((Math.min(done, total.count) / total.count) * 100)}%)`;
+    if (done > 0 && done < total.count) text += `, about ${formatDuration((elapsedMs / done) * (total.count - done))} left`;
   } else {
     text += ' repositories';
   }
@@ -57,7 +65,9 @@ export function progressText(verb: string, done: number, total: number | undefin
 export interface Progress {
   readonly mode: ProgressMode;
   /** `done` repositories of `total` (when known) are finished; `current` is the last one. */
-  update(done: number, total?: number, current?: string): void;
+  update(done: number, total?: ProgressTotal, current?: string): void;
+  /** A status of its own (`scanning team/api@sha256:...`), for work that is not counted in repositories. */
+  message(text: string): void;
   /** Clears the redrawn line (or writes the last plain line) once the work is over. */
   done(): void;
 }
@@ -67,7 +77,7 @@ export interface Progress {
  *
  * @example
  * const progress = createProgress({ stream: io.stderr, env: io.env }, 'audited');
- * onProgress: (done, name, total) => progress.update(done, total, name),
+ * onProgress: (done, name) => progress.update(done, { count: 40, more: false }, name),
  * progress.done();
  */
 export function createProgress(target: ProgressTarget, verb: string, options: { now?: () => number; mode?: ProgressMode } = {}): Progress {
@@ -76,20 +86,26 @@ export function createProgress(target: ProgressTarget, verb: string, options: { 
   const started = now();
   let shown = false;
   let lastLineAt = -Infinity;
-  let last: { done: number; total?: number } | undefined;
+  let last: { done: number; total?: ProgressTotal } | undefined;
+  const show = (text: string, force: boolean) => {
+    const at = now();
+    if (mode === 'redraw') {
+      target.stream.write(`\r\x1b[2K${text}`);
+      shown = true;
+    } else if (mode === 'lines' && (force || at - lastLineAt >= PROGRESS_LINE_INTERVAL_MS)) {
+      target.stream.write(`${text}\n`);
+      lastLineAt = at;
+    }
+  };
   return {
     mode,
     update(done, total, current) {
       if (mode === 'off') return;
       last = total === undefined ? { done } : { done, total };
-      const at = now();
-      if (mode === 'redraw') {
-        target.stream.write(`\r\x1b[2K${progressText(verb, done, total, at - started, current)}`);
-        shown = true;
-      } else if (at - lastLineAt >= PROGRESS_LINE_INTERVAL_MS) {
-        target.stream.write(`${progressText(verb, done, total, at - started, current)}\n`);
-        lastLineAt = at;
-      }
+      show(progressText(verb, done, total, now() - started, current), false);
+    },
+    message(text) {
+      show(text, true);
     },
     done() {
       if (mode === 'redraw' && shown) target.stream.write('\r\x1b[2K');

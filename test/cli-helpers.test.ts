@@ -28,9 +28,15 @@ describe('progress', () => {
   });
 
   it('shows done/total, the share done and the time left at the pace so far', () => {
-    expect(progressText('audited', 100, 400, 50_000, 'team/api')).toBe('audited 100/400 repositories (25%), about 2m 30s left: team/api');
+    expect(progressText('audited', 100, { count: 400, more: false }, 50_000, 'team/api')).toBe(
+      'audited 100/400 repositories (25%), about 2m 30s left: team/api',
+    );
     expect(progressText('audited', 3, undefined, 1000)).toBe('audited 3 repositories');
-    expect(progressText('planned', 400, 400, 9000)).toBe('planned 400/400 repositories (100%)');
+    expect(progressText('planned', 400, { count: 400, more: false }, 9000)).toBe('planned 400/400 repositories (100%)');
+  });
+
+  it('shows a total still being listed with a plus, and no estimate until it is known', () => {
+    expect(progressText('audited', 120, { count: 1000, more: true }, 50_000)).toBe('audited 120/1000+ repositories');
     expect([formatDuration(42_400), formatDuration(65_000), formatDuration(3_720_000)]).toEqual(['42s', '1m 05s', '1h 02m']);
   });
 
@@ -39,9 +45,9 @@ describe('progress', () => {
     let t = 0;
     const progress = createProgress({ stream: sink.stream, env: {} }, 'audited', { now: () => t });
     t = 1000;
-    progress.update(1, 4, 'a/one');
+    progress.update(1, { count: 4, more: false }, 'a/one');
     t = 2000;
-    progress.update(2, 4, 'a/two');
+    progress.update(2, { count: 4, more: false }, 'a/two');
     progress.done();
     expect(sink.text()).toBe(
       '\r\x1b[2Kaudited 1/4 repositories (25%), about 3s left: a/one\r\x1b[2Kaudited 2/4 repositories (50%), about 2s left: a/two\r\x1b[2K',
@@ -54,7 +60,7 @@ describe('progress', () => {
     const progress = createProgress({ stream: sink.stream, env: { TERM: 'dumb' } }, 'checked', { now: () => t });
     for (let done = 1; done <= 10; done++) {
       t = done * 1000;
-      progress.update(done, 10);
+      progress.update(done, { count: 10, more: false });
     }
     progress.done();
     expect(sink.text().split('\n').filter(Boolean)).toEqual([
@@ -68,7 +74,8 @@ describe('progress', () => {
   it('writes nothing when stderr is not a terminal', () => {
     const sink = textSink();
     const progress = createProgress({ stream: sink.stream, env: {} }, 'audited');
-    progress.update(1, 2, 'x');
+    progress.update(1, { count: 2, more: false }, 'x');
+    progress.message('scanning');
     progress.done();
     expect([progress.mode, sink.text()]).toEqual(['off', '']);
   });

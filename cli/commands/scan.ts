@@ -3,7 +3,8 @@ import { parseImageReference, resolveImage } from '../../lib/scan/image-ref';
 import { renderScan } from '../../lib/scan/render';
 import { runScan } from '../../lib/scan/run';
 import type { ScanOutcome } from '../../lib/scan/types';
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, commandContext, parseCommandArgs, progress, type CliIo } from '../context';
+import { COMMON_HELP, COMMON_OPTIONS, EXIT, commandContext, emitReport, parseCommandArgs, type CliIo } from '../context';
+import { createProgress } from '../progress';
 
 export const scanHelp = `Usage: ecr-keeper scan REPOSITORY:TAG | REPOSITORY@sha256:DIGEST [--wait SECONDS] [options]
 
@@ -55,14 +56,14 @@ export async function scanCommand(args: string[], io: CliIo): Promise<number> {
 
   const image = await resolveImage(ctx.clients.ecr, ref);
   const waitSeconds = wait ?? ctx.policy.scan.waitSeconds;
-  const bar = progress(io, ctx.format === 'table');
-  bar.update(`scanning ${image.repositoryName}@${image.imageDigest} (waiting up to ${waitSeconds} s)`);
+  const bar = createProgress({ stream: io.stderr, env: io.env }, 'scanned');
+  bar.message(`scanning ${image.repositoryName}@${image.imageDigest} (waiting up to ${waitSeconds} s)`);
   const { outcome } = await runScan({ ecr: ctx.clients.ecr, log: ctx.log }, ctx.policy, { image, trigger: 'cli', waitSeconds, scope: 'any' });
   bar.done();
   if (outcome.kind === 'missing') {
     io.stderr.write(`error: ${outcome.reason}\n`);
     return EXIT.USAGE;
   }
-  io.stdout.write(renderScan(outcome, ctx.format));
+  emitReport(ctx, renderScan(outcome, ctx.format));
   return scanExitCode(outcome);
 }

@@ -34,6 +34,7 @@ export const cleanupJob: Job<CleanupReport> = {
   response: cleanupResponse,
   render: renderCleanup,
   failed: (report) => report.summary.failed > 0,
+  planned: (report) => ({ count: report.summary.planned.count, what: report.summary.planned.count === 1 ? 'image deletion' : 'image deletions' }),
   fanOut: {
     kind: 'cleanup',
     registryFirst: false,
