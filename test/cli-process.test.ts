@@ -32,10 +32,11 @@ describe('the built CLI as a process', () => {
     expect(r.stderr).toBe(`error: ${MISSING_CREDENTIALS}\n`);
   });
 
-  it('adds the stack trace with --verbose', async () => {
+  it('adds the stack trace with --verbose, after the calls it tried', async () => {
     const r = await cli(['audit', '--verbose'], { env: bareEnv() });
     expect(r.code).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe(`error: ${MISSING_REGION}`);
+    expect(r.stderr).toMatch(/^aws: ecr \w+ \d+ ms, failed: Error$/m);
+    expect(r.stderr).toContain(`\nerror: ${MISSING_REGION}\n`);
     expect(r.stderr).toMatch(/\n {4}at /);
   });
 
@@ -55,6 +56,6 @@ describe('the built CLI as a process', () => {
     const version = await cli(['--version'], { env: bareEnv() });
     expect(version.stdout).toMatch(/^ecr-keeper \d+\.\d+\.\d+/);
     const help = await cli(['help', 'cleanup'], { env: bareEnv() });
-    expect([help.code, help.stdout.split('\n')[0]]).toEqual([0, 'Usage: ecr-keeper cleanup [--apply] [--cursor CURSOR] [options]']);
+    expect([help.code, help.stdout.split('\n')[0]]).toEqual([0, 'Usage: ecr-keeper cleanup [--apply [--yes]] [--cursor CURSOR] [options]']);
   });
 });
