@@ -35,7 +35,11 @@ function unknownCommand(io: CliIo, name: string): number {
 /** The long options a command's `--help` lists. */
 async function optionsOf(run: CommandRun, env: NodeJS.ProcessEnv): Promise<string[]> {
   let help = '';
-  const sink = { write: (chunk: string) => ((help += chunk), true) } as unknown as NodeJS.WritableStream;
+  const write = (chunk: string) => {
+    help += chunk;
+    return true;
+  };
+  const sink = { write } as unknown as NodeJS.WritableStream;
   await run(['--help'], { stdout: sink, stderr: sink, env });
   return [...new Set(help.match(/--[a-z][a-z-]*/g) ?? [])];
 }

@@ -50,7 +50,7 @@ export interface ProgressTotal {
  */
 export function progressText(verb: string, done: number, total: ProgressTotal | undefined, elapsedMs: number, current?: string): string {
   let text = `${verb} ${done}`;
-  if (total && total.more) {
+  if (total?.more) {
     text += `/${Math.max(total.count, done)}+ repositories`;
   } else if (total && total.count > 0) {
     text += `/${total.count} repositories (${Math.floor((Math.min(done, total.count) / total.count) * 100)}%)`;

@@ -36,7 +36,7 @@ describe('CLI conventions', () => {
   it('lists every command, validate included, and the exit codes in the general help', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    for (const [name, entry] of Object.entries(CATALOG)) expect(r.stdout).toContain(`${name}`.padEnd(8) + `  ${entry.summary}`);
+    for (const [name, entry] of Object.entries(CATALOG)) expect(r.stdout).toContain(`${name.padEnd(8)}  ${entry.summary}`);
     expect(r.stdout).toContain(EXIT_HELP);
   });
 
