@@ -53,6 +53,13 @@ describe('validate', () => {
     expect(r.stderr).toBe('policy in $ECR_KEEPER_POLICY is valid\n');
   });
 
+  it('accepts a deprecated setting with a warning', async () => {
+    const r = await validate(['--format', 'json'], { ECR_KEEPER_POLICY: '{"cleanup": {"mode": "delete"}}' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: cleanup\.mode "delete" is deprecated/);
+    expect(r.stderr).toMatch(/is valid\n$/);
+  });
+
   it('exits 2 naming every bad field, and prints no policy', async () => {
     const path = file('bad.json', JSON.stringify({ cleanup: { mode: 'nuke', maxDeletesPerRun: -1 }, scan: { failOn: 'SEVERE' }, colour: 'blue' }));
     const r = await validate(['--policy', path]);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
 import { UsageError } from '../../lib/errors';
-import { POLICY_ENV, type Policy } from '../../lib/policy';
+import { POLICY_ENV, policyWarnings, type Policy } from '../../lib/policy';
 import { loadPolicyFile, loadPolicyFromEnv } from '../../lib/policy-loader';
 import type { CliIo } from '../context';
 import { EXIT } from '../exit-codes';
@@ -14,6 +14,7 @@ export const validateHelp = `Usage: ecr-keeper validate [--policy FILE] [--forma
 
 Checks a policy without AWS: no call, no credentials, no region needed. Prints the effective policy,
 every default filled in, on stdout; names every bad field on stderr and exits 2 when it does not validate.
+Deprecated settings are accepted with a warning on stderr.
 
   --policy FILE        policy file (.json, .yaml); default: $${POLICY_ENV.inline}, $${POLICY_ENV.file}, built-in defaults
   --format FORMAT      yaml | json (default: yaml)
@@ -63,6 +64,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
         ? `policy file ${io.env[POLICY_ENV.file]}`
         : 'the built-in default policy';
   io.stdout.write(renderPolicy(policy, format));
+  for (const warning of policyWarnings(policy)) io.stderr.write(`warning: ${warning}\n`);
   io.stderr.write(`${origin} is valid\n`);
   return EXIT.OK;
 }
