@@ -34,10 +34,12 @@ beforeAll(async () => {
 }, 240_000);
 
 describe('the packed CLI, installed into an empty folder with no network', () => {
-  it('holds the bundle, the bin, the example policies with their schema, the licence and the changelog, and no sources', () => {
+  it('holds the bundle, the bin, the example policies with their schema, the contracts schemas, the licence and the changelog, and no sources', () => {
     expect(files).toContain('bin/ecr-keeper.mjs');
     expect(files).toContain('dist/ecr-keeper.mjs');
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'package.json', 'policy/schema.json', 'policy/default.yaml']));
+    expect(files).toEqual(
+      expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'package.json', 'policy/schema.json', 'policy/default.yaml', 'schemas/audit-report.schema.json']),
+    );
     expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
   });
 
