@@ -5,6 +5,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { describe, expect, it } from 'vitest';
 import { logAwsCalls } from '../cli/aws-call-log';
+import { repositoryTotal } from '../cli/repository-total';
+import { parsePolicy } from '../lib/policy';
 import { canAsk, confirmApply, type ApplySummary } from '../cli/confirm';
 import { checkOutputFile, formatForOutputFile, writeOutputFile } from '../cli/output-file';
 import { createProgress, formatDuration, progressMode, progressText } from '../cli/progress';
@@ -125,6 +127,40 @@ describe('--verbose: a line per AWS call', () => {
     await expect(ecr.send(new DescribeRepositoriesCommand({}))).rejects.toMatchObject({ name: 'ThrottlingException' });
     expect(lines).toEqual(['aws: ecr DescribeRepositories 0 ms, 3 attempts, failed: ThrottlingException']);
   }, 30_000);
+});
+
+describe('the total a progress shows', () => {
+  /** An ECR client whose DescribeRepositories answers the given pages in turn, each page's names with a nextToken but the last. */
+  function pagedEcr(pages: string[][]): ECRClient {
+    let page = 0;
+    return new ECRClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      requestHandler: {
+        handle: async () => {
+          const names = pages[page] ?? [];
+          const body = { repositories: names.map((repositoryName) => ({ repositoryName })), ...(++page < pages.length ? { nextToken: `t${page}` } : {}) };
+          return { response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(JSON.stringify(body))]) } };
+        },
+      } as never,
+    });
+  }
+
+  it('counts the repositories the job\'s own pages list, as the policy filters them, with a plus while pages follow', async () => {
+    const ecr = pagedEcr([['svc/a', 'svc/b', 'sandbox/x'], ['svc/c']]);
+    const total = repositoryTotal(ecr, parsePolicy({ repositories: { exclude: ['sandbox/**'] } }));
+    expect(total()).toEqual({ count: 0, more: true });
+    await ecr.send(new DescribeRepositoriesCommand({}));
+    expect(total()).toEqual({ count: 2, more: true });
+    await ecr.send(new DescribeRepositoriesCommand({ nextToken: 't1' }));
+    expect(total()).toEqual({ count: 3, more: false });
+  });
+
+  it('is the names asked for, the policy\'s filters applied, without watching any call', () => {
+    const ecr = pagedEcr([]);
+    const total = repositoryTotal(ecr, parsePolicy({ repositories: { exclude: ['sandbox/**'] } }), ['svc/a', 'svc/a', 'sandbox/x', 'svc/b']);
+    expect(total()).toEqual({ count: 2, more: false });
+  });
 });
 
 describe('--output FILE', () => {
