@@ -16,14 +16,15 @@ const fromIndex = (name: string) => async (): Promise<CommandRun> => {
 };
 
 /**
- * Every command with its one-line summary. The command modules load lazily, so that the bundle's
+ * Every command with its one-line summary (the same as its job's `description`: test/cli-conventions.test.ts
+ * says when one changed without the other). The command modules load lazily, so that the bundle's
  * `--help` starts in the time of `node` itself (bench/cli-start.ts).
  */
 export const CATALOG: Record<string, CatalogEntry> = {
   audit: { summary: 'read-only report of repositories and registry against the policy', load: fromIndex('audit') },
   cleanup: { summary: 'plan (and with --apply delete) untagged images nothing needs, each with its reason', load: fromIndex('cleanup') },
   enforce: {
-    summary: 'bring tag mutability, scan-on-push and replication in line with the policy (--apply)',
+    summary: 'bring tag mutability, scan-on-push, repository policies, lifecycle baseline and replication in line with the policy (--apply)',
     load: fromIndex('enforce'),
   },
   scan: { summary: 'make sure an image has a scan, wait on it, print its verdict (exit 4 when it fails)', load: fromIndex('scan') },

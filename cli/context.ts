@@ -74,6 +74,8 @@ export interface CommandContext {
   policy: Policy;
   clients: AwsClients;
   format: OutputFormat;
+  /** A format only the command's job renders (`--format asff`); `format` is then `json`, unused. */
+  extraFormat?: string;
   names?: string[];
   concurrency?: number;
   /** `--output FILE`: where the report goes instead of stdout. */
@@ -82,15 +84,18 @@ export interface CommandContext {
   log: Log;
 }
 
-/** Builds what every command needs from its common options. */
+/** Builds what every command needs from its common options; `extraFormats`: formats only this command has. */
 export async function commandContext(
   io: CliIo,
   values: { policy?: string; format?: string; region?: string; output?: string; repository?: string[]; concurrency?: string; verbose?: boolean },
+  extraFormats: readonly string[] = [],
 ): Promise<CommandContext> {
   if (values.output !== undefined) checkOutputFile(values.output);
-  const format = (values.format ?? (values.output !== undefined ? formatForOutputFile(values.output) : io.stdout.isTTY ? 'table' : 'json')) as OutputFormat;
+  const asked = values.format ?? (values.output !== undefined ? formatForOutputFile(values.output) : io.stdout.isTTY ? 'table' : 'json');
+  const extraFormat = extraFormats.includes(asked) ? asked : undefined;
+  const format = (extraFormat ? 'json' : asked) as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) {
-    throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not "${values.format}"`);
+    throw new UsageError(`--format must be one of ${[...OUTPUT_FORMATS, ...extraFormats].join(', ')}, not "${values.format}"`);
   }
   let concurrency: number | undefined;
   if (values.concurrency !== undefined) {
@@ -113,6 +118,7 @@ export async function commandContext(
     policy,
     clients,
     format,
+    ...(extraFormat ? { extraFormat } : {}),
     ...(values.repository?.length ? { names: values.repository } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(values.output !== undefined ? { output: values.output } : {}),

@@ -81,7 +81,7 @@ export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, d
       io.stdout.write(`${jobHelp(job, helpText)}\n`);
       return EXIT.OK;
     }
-    const ctx = await commandContext(io, values);
+    const ctx = await commandContext(io, values, Object.keys(job.formats ?? {}));
     const apply = job.applies && flags.apply === true;
     const request: JobRequest = {
       mode: apply ? 'apply' : 'dry-run',
@@ -113,7 +113,8 @@ export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, d
       { publish: apply && job.cliPublishes },
     );
     progress.done();
-    emitReport(ctx, job.render(report, ctx.format));
+    const extra = ctx.extraFormat ? job.formats?.[ctx.extraFormat] : undefined;
+    emitReport(ctx, extra ? extra(report) : job.render(report, ctx.format));
     for (const name of report.missing) io.stderr.write(`error: repository ${name} does not exist\n`);
     if (runFailed(job, report)) return EXIT.FAILURE;
     // A repository named on the command line that does not exist is the user's to fix.

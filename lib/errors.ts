@@ -143,3 +143,11 @@ export class FanOutError extends EcrKeeperError {
 export class AwsSetupError extends UserError {
   override name = 'AwsSetupError';
 }
+
+/**
+ * What a planned change was computed from has changed before it was applied (a repository policy
+ * edited, a lifecycle policy put meanwhile): the change is not made, and the next run plans again.
+ */
+export class StalePlanError extends EcrKeeperError {
+  override name = 'StalePlanError';
+}

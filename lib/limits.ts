@@ -46,3 +46,10 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
  * call (`repositoryNames`, at most 100).
  */
 export const MAX_REPOSITORIES_PER_WORK_ITEM = MAX_DESCRIBE_REPOSITORIES_NAMES;
+
+/** SetRepositoryPolicy `policyText` (0-10240 characters). */
+export const MAX_REPOSITORY_POLICY_TEXT = 10240;
+/** PutLifecyclePolicy `lifecyclePolicyText` (100-30720 characters). */
+export const MAX_LIFECYCLE_POLICY_TEXT = 30720;
+/** Wildcards (`*`) in one `tagPatternList` entry of a lifecycle rule. */
+export const MAX_LIFECYCLE_TAG_PATTERN_WILDCARDS = 4;

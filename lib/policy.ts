@@ -8,6 +8,10 @@ import {
   MAX_REPOSITORIES_PER_WORK_ITEM,
   MAX_TAG_MUTABILITY_EXCLUSIONS,
 } from './limits';
+import { EncryptionSectionSchema } from './posture/encryption-schema';
+import { baselineWarnings } from './posture/lifecycle-baseline';
+import { LifecyclePolicySectionSchema } from './posture/lifecycle-policy-schema';
+import { RepositoryPolicySectionSchema } from './posture/repository-policy-schema';
 
 /** Scan severities from the most to the least severe, as ECR names them. */
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'] as const;
@@ -157,6 +161,9 @@ export const PolicySchema = z.strictObject({
   enforce: EnforceSchema.default(() => EnforceSchema.parse({})),
   events: EventsSchema.default(() => EventsSchema.parse({})),
   runtime: RuntimeSchema.default(() => RuntimeSchema.parse({})),
+  repositoryPolicy: RepositoryPolicySectionSchema.default(() => RepositoryPolicySectionSchema.parse({})),
+  lifecyclePolicy: LifecyclePolicySectionSchema.default(() => LifecyclePolicySectionSchema.parse({})),
+  encryption: EncryptionSectionSchema.default(() => EncryptionSectionSchema.parse({})),
 });
 
 /** The validated policy, defaults filled in. */
@@ -189,7 +196,8 @@ export function parsePolicy(input: unknown, origin = 'policy'): Policy {
 }
 
 /**
- * What a valid policy still says in a deprecated way, one sentence each: loaders log these as warnings.
+ * What a valid policy still says in a deprecated way, or asks for at a known risk (a lifecycle baseline of its
+ * own that counts or expires tagged images), one sentence each: loaders log these as warnings.
  *
  * @example
  * for (const warning of policyWarnings(policy)) log.warn(warning);
@@ -199,6 +207,7 @@ export function policyWarnings(policy: Policy): string[] {
   if (policy.cleanup.mode === 'delete') {
     warnings.push('cleanup.mode "delete" is deprecated: write "apply" (it means the same; "delete" will be refused in a later version)');
   }
+  warnings.push(...baselineWarnings(policy.lifecyclePolicy));
   return warnings;
 }
 

@@ -71,7 +71,7 @@ describe('CLI conventions', () => {
 
   it('lists in its catalog exactly the commands there are, with their summaries', () => {
     expect(Object.keys(CATALOG).sort()).toEqual(Object.keys(COMMANDS).sort());
-    for (const [name, entry] of Object.entries(CATALOG)) expect(entry.summary, name).toBe(COMMANDS[name]!.summary);
+    for (const [name, entry] of Object.entries(CATALOG)) expect(entry.summary, `${name}: update cli/catalog.ts`).toBe(COMMANDS[name]!.summary);
   });
 
   it('loads the command a catalog entry names', async () => {

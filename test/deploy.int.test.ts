@@ -168,6 +168,8 @@ describe('triggers in the template', () => {
     'cloudtrail-put-image-tag-mutability.json',
     'cloudtrail-put-image-scanning-configuration.json',
     'cloudtrail-put-replication-configuration.json',
+    'cloudtrail-set-repository-policy.json',
+    'cloudtrail-delete-lifecycle-policy.json',
   ])('sends the CloudTrail event %s to on-drift', (file) => {
     expect(triggers('on-drift', sampleEvent(file))).toBe(true);
   });

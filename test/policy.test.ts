@@ -35,6 +35,9 @@ describe('policy', () => {
       enforce: { mode: 'apply' },
       events: { enabled: true, busName: 'default', source: 'ecr-keeper' },
       runtime: { concurrency: 8, fanOut: false, repositoriesPerWorkItem: 20 },
+      repositoryPolicy: { public: 'report', allowedAccounts: null },
+      lifecyclePolicy: { require: false, baseline: null },
+      encryption: { require: 'any' },
     });
   });
 

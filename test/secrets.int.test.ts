@@ -40,7 +40,13 @@ const REPOSITORY_POLICY_SECRET = 'o-q8repo0policy7secret';
 /** Values inside policy files that are not policies (a credentials file passed by mistake, broken syntax). */
 const POLICY_FILE_SECRETS = ['fS1credFileSecretKey0123456789', 'bS2busSecretValue', 'yS3yamlSecretValue'];
 
-const POLICY = parsePolicy({ ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'apply' } });
+// Posture on: enforce reads every repository policy (the secret is in one) and puts lifecycle baselines.
+const POLICY = parsePolicy({
+  ...SAMPLE_POLICY,
+  cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'apply' },
+  repositoryPolicy: { public: 'deny', allowedAccounts: [] },
+  lifecyclePolicy: { require: true },
+});
 const env = { ECR_KEEPER_POLICY: JSON.stringify(POLICY) };
 
 let faithful: FaithfulEcr;
@@ -199,6 +205,8 @@ describe('secrets: no credential, token or policy secret in a log line or an eve
     // Something was said: the Logger's lines were captured, events were published.
     expect(said.texts.find((t) => t.where === 'audit: log')?.text).toContain('"message":"audit finished"');
     expect(said.texts.filter((t) => t.where.startsWith('PutEvents')).length).toBeGreaterThan(0);
+    // The repository policy holding the secret was read, by the audit and by enforce's posture plan.
+    expect(said.ecr.filter((c) => c.action === 'GetRepositoryPolicy').length).toBeGreaterThan(2);
     expectNoSecret(said.texts, secrets);
   });
 

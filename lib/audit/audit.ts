@@ -16,6 +16,8 @@ import { readRepositoryImages } from '../cleanup/read';
 import { planWalkedRepository } from '../cleanup/plan';
 import { walkOptionsFor, type RunScope } from '../walk-options';
 import { decodeCursor, mapRepositories, type WalkedRepository } from '../walker';
+import { postureFindings } from '../posture/findings';
+import { planPosture } from '../posture/plan';
 import { analyseRepositoryPolicy } from './repository-policy';
 import type { AuditReport, LastScan, RepositoryAudit } from './types';
 
@@ -102,13 +104,16 @@ export async function auditRepository(
     })(),
   ]);
 
-  const { changes, notes } = planRepositorySettings(repo.repository, policy, registry.scanning);
+  const settings = planRepositorySettings(repo.repository, policy, registry.scanning);
+  const posture = planPosture({ repository: repo.repository, ownAccount: registry.registryId, policyText, hasLifecyclePolicy: lifecyclePolicy }, policy);
+  const changes = [...settings.changes, ...posture.changes];
+  const notes = [...settings.notes, ...posture.notes];
   const scan = scanOnPushState(repo.repository, registry.scanning);
   const actual = tagMutabilityOf(repo.repository);
   const expected = { mode: policy.tagMutability.mode, exclusions: [...policy.tagMutability.exclusions].sort() };
-  const settingsCompliant = changes.length === 0;
-  const skipped = settingsCompliant ? null : await repo.isSkipped();
-  const encryption = repo.repository.encryptionConfiguration;
+  const inPolicy = changes.length === 0 && !posture.unfixable;
+  const skipped = inPolicy ? null : await repo.isSkipped();
+  const repositoryPolicy = posture.repositoryPolicy;
 
   return {
     repositoryName: repo.name,
@@ -121,15 +126,28 @@ export async function auditRepository(
       compliant: !changes.some((c) => c.kind === 'set-scan-on-push'),
     },
     lifecyclePolicy,
-    encryption: { type: encryption?.encryptionType ?? 'AES256', ...(encryption?.kmsKey ? { kmsKey: encryption.kmsKey } : {}) },
+    encryption: { type: posture.encryption.type, ...(posture.encryption.kmsKey ? { kmsKey: posture.encryption.kmsKey } : {}), compliant: posture.encryption.compliant },
     access: analyseRepositoryPolicy(policyText, registry.registryId),
+    repositoryPolicy: {
+      publicStatements: [...(repositoryPolicy?.change?.removals ?? []), ...(repositoryPolicy?.reported ?? [])].filter((r) => r.cause === 'public').map((r) => r.reason),
+      disallowedAccounts: policy.repositoryPolicy.allowedAccounts === null ? null : (repositoryPolicy?.disallowedAccounts ?? []),
+      unreadable: repositoryPolicy?.unreadable ?? false,
+    },
     images: { total: images.total, tagged: images.tagged, untagged: images.untagged, reclaimable: images.reclaimable },
     lastScan: images.lastScan,
     skipped,
     changes: skipped ? [] : changes,
+    findings: skipped ? [] : postureFindings(repo.name, changes, posture),
     notes,
-    compliant: settingsCompliant || skipped === true,
+    compliant: inPolicy || skipped === true,
   };
+}
+
+/** Findings by Security Hub control id, in control order. */
+function countByControl(repositories: readonly RepositoryAudit[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const f of repositories.flatMap((r) => r.findings)) for (const c of f.controls) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
 }
 
 /**
@@ -201,6 +219,8 @@ export async function runAudit(
       reclaimableImages: sum((r) => r.images.reclaimable.count),
       reclaimableBytes: sum((r) => r.images.reclaimable.bytes),
       changes,
+      findings: sum((r) => r.findings.length),
+      findingsByControl: countByControl(repositories),
       complete: run.complete,
       ...(run.cursor ? { cursor: run.cursor } : {}),
       outOfPolicyFound: outOfPolicy > 0 || replicationChange !== null,

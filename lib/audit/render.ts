@@ -55,7 +55,7 @@ function rows(report: AuditReport): string[][] {
     mutability(r),
     scanOnPush(r),
     r.lifecyclePolicy ? 'yes' : 'no',
-    r.encryption.type,
+    r.encryption.compliant ? r.encryption.type : `${r.encryption.type} (want KMS)`,
     access(r),
     String(r.images.total.count),
     formatBytes(r.images.total.bytes),
@@ -72,6 +72,13 @@ function registryLines(report: AuditReport): string[] {
     `registry ${g.registryId} (${g.region}): scanning ${g.scanning.scanType}, ${g.scanning.rules.length} scanning rule(s)`,
     `replication (${rep.mode}): ${rep.rules.length} rule(s), ${rep.compliant ? 'as the policy says' : `OUT OF POLICY: ${rep.change?.reason}`}`,
   ];
+}
+
+/** Every repository finding, one line each: `[ECR.2] repo a/b: ... (fix: ...)`, ecr-keeper's own checks by name. */
+function findingLines(report: AuditReport): string[] {
+  return report.repositories.flatMap((r) =>
+    r.findings.map((f) => `[${f.controls.join(', ') || f.check}] ${f.detail} (fix: ${f.fix === 'enforce' ? 'ecr-keeper enforce --apply' : f.fix})`),
+  );
 }
 
 function changeLines(report: AuditReport): string[] {
@@ -93,7 +100,7 @@ function summaryLine(report: AuditReport): string {
 }
 
 
-/** The audit laid out once for both text renderers: registry facts, the table, planned changes, problems. */
+/** The audit laid out once for both text renderers: registry facts, the table, findings, planned changes, problems. */
 function layout(report: AuditReport): ReportLayout {
   return {
     title: 'ECR audit',
@@ -102,6 +109,7 @@ function layout(report: AuditReport): ReportLayout {
     rows: rows(report),
     empty: 'no repositories in scope',
     lists: [
+      { text: 'Findings ([Security Hub control, or check] what, and its fix):', markdown: 'Findings', items: findingLines(report) },
       { text: 'Planned changes (run `ecr-keeper enforce --apply` to make them):', markdown: 'Planned changes', items: changeLines(report) },
       { text: 'Could not audit:', markdown: 'Could not audit', items: problemLines(report) },
     ],

@@ -66,6 +66,8 @@ export const AuditReportSchema = z
       reclaimableImages: count,
       reclaimableBytes: count,
       changes: count,
+      findings: count,
+      findingsByControl: z.record(z.string(), count),
       outOfPolicyFound: z.boolean(),
     }),
   })

@@ -123,6 +123,8 @@ export interface Job<R extends JobReport = JobReport> {
   /** The report (with its published events) reduced to a Lambda's answer: small whatever the registry's size. */
   response(report: Executed<R>): object;
   render(report: R, format: OutputFormat): string;
+  /** Output formats only this job renders, beyond table, json and markdown, by name (audit: `asff`). */
+  readonly formats?: Readonly<Record<string, (report: R) => string>>;
   /** True when something in the run failed (a change, a deletion, an event): exit code 1, a failed run. */
   failed(report: R): boolean;
   /**
