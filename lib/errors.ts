@@ -151,3 +151,8 @@ export class AwsSetupError extends UserError {
 export class StalePlanError extends EcrKeeperError {
   override name = 'StalePlanError';
 }
+
+/** A run at its deadline could not hand its cursor on: the continuation was not started. */
+export class HandOnError extends EcrKeeperError {
+  override name = 'HandOnError';
+}

@@ -53,3 +53,10 @@ export const MAX_REPOSITORY_POLICY_TEXT = 10240;
 export const MAX_LIFECYCLE_POLICY_TEXT = 30720;
 /** Wildcards (`*`) in one `tagPatternList` entry of a lifecycle rule. */
 export const MAX_LIFECYCLE_TAG_PATTERN_WILDCARDS = 4;
+/** Lambda Invoke payload of an asynchronous (`Event`) invocation (256 KiB). */
+export const MAX_ASYNC_INVOKE_PAYLOAD_BYTES = 256 * 1024;
+/**
+ * Continuations of one scheduled run without fan-out: a run that needs more invocations than this is no
+ * longer a healthy schedule (turn on `runtime.fanOut`) and ends incomplete, with its alarm.
+ */
+export const MAX_HAND_ONS_PER_RUN = 50;

@@ -123,8 +123,11 @@ const CleanupSchema = z.strictObject({
 });
 
 const EnforceSchema = z.strictObject({
-  /** What the scheduled and drift Lambdas do: `apply` writes, `dry-run` plans and reports only. The CLI needs --apply. */
-  mode: z.enum(['apply', 'dry-run']).default('apply'),
+  /**
+   * What the scheduled and drift Lambdas do: `dry-run` (the default: nothing is written until the policy says
+   * so) plans and reports only, `apply` writes. The CLI needs --apply.
+   */
+  mode: z.enum(['apply', 'dry-run']).default('dry-run'),
 });
 
 const EventsSchema = z.strictObject({

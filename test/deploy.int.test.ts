@@ -89,7 +89,9 @@ function expectedActions(fn: string): string[] {
   ].sort();
 }
 
-const roleActions = (fn: string) => [...new Set(roleStatements(pkg, fn).flatMap(actionsOf))].sort();
+/** What a role allows (its skip-tag Deny is checked in test/deploy-safety.int.test.ts). */
+const allowStatements = (fn: string) => roleStatements(pkg, fn).filter((s) => s.Effect === 'Allow');
+const roleActions = (fn: string) => [...new Set(allowStatements(fn).flatMap(actionsOf))].sort();
 
 /** Event patterns of the rules that invoke `fn`. */
 function rulesOf(fn: string): { pattern?: unknown; schedule?: string; target: Record<string, unknown> }[] {
@@ -140,9 +142,12 @@ describe('serverless package', () => {
     for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(30);
   });
 
-  it("passes the stage's policy to every function as JSON", () => {
-    for (const { resource } of Object.values(functionsOf(pkg))) {
-      expect(JSON.parse(resource.Properties.Environment.Variables.ECR_KEEPER_POLICY as string)).toMatchObject({ runtime: { fanOut: false } });
+  it("builds the stage's policy into every bundle, not into an environment variable", () => {
+    for (const [fn, { resource }] of Object.entries(functionsOf(pkg))) {
+      expect(Object.keys(resource.Properties.Environment.Variables), fn).not.toContain('ECR_KEEPER_POLICY');
+      const { code } = bundleOf(pkg, fn);
+      expect(code.includes('policy packaged with the function'), fn).toBe(true);
+      expect(/\\?"fanOut\\?":false/.test(code), fn).toBe(true);
     }
   });
 });
@@ -219,7 +224,8 @@ describe('failures are kept', () => {
 
   it('gives every rule target bounded retries and a dead-letter queue that only these rules may send to', () => {
     const rules = resourcesOfType(pkg, 'AWS::Events::Rule');
-    expect(rules).toHaveLength(6);
+    // One per trigger, and the failure notifications (deploy/notifications.yml, created only when turned on).
+    expect(rules).toHaveLength(7);
     for (const [id, rule] of rules) {
       for (const target of rule.Properties.Targets as { DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: Record<string, number> }[]) {
         expect(referencedId(target.DeadLetterConfig?.Arn), id).toBe('FailedInvocationsQueue');
@@ -244,14 +250,15 @@ describe('failures are kept', () => {
     expect(queue.MessageRetentionPeriod).toBeGreaterThan(5 * queue.VisibilityTimeout);
   });
 
-  it('sounds an alarm on the alarm topic as soon as a dead-letter queue holds a message', () => {
-    const watched = resourcesOfType(pkg, 'AWS::CloudWatch::Alarm').map(([, alarm]) => {
+  it('sounds an alarm on the alarm topic as soon as a dead-letter queue holds a message, and again when it is drained', () => {
+    const queueAlarms = resourcesOfType(pkg, 'AWS::CloudWatch::Alarm').filter(([, alarm]) => alarm.Properties.Namespace === 'AWS/SQS');
+    const watched = queueAlarms.map(([, alarm]) => {
       expect(alarm.Properties).toMatchObject({
-        Namespace: 'AWS/SQS',
         MetricName: 'ApproximateNumberOfMessagesVisible',
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         AlarmActions: [{ Ref: 'AlarmTopic' }],
+        OKActions: [{ Ref: 'AlarmTopic' }],
       });
       return referencedId(alarm.Properties.Dimensions[0].Value);
     });
@@ -272,8 +279,7 @@ describe('permissions in the template', () => {
   });
 
   it.each(FUNCTIONS)('allows %s no wildcard action, and "*" only where ECR or Inspector has no resource to name', (fn) => {
-    for (const statement of roleStatements(pkg, fn)) {
-      expect(statement.Effect).toBe('Allow');
+    for (const statement of allowStatements(fn)) {
       for (const action of actionsOf(statement)) {
         expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
         const expected = resourceFor(fn, action, statement);
@@ -306,6 +312,12 @@ function resourceFor(fn: string, action: string, statement: Statement): unknown 
   if (action === 'iam:CreateServiceLinkedRole') {
     expect(statement.Condition).toEqual({ StringEquals: { 'iam:AWSServiceName': 'replication.ecr.amazonaws.com' } });
     return { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication' };
+  }
+  if (action === 'lambda:InvokeFunction') {
+    // A scheduled function hands its run on to itself, and to nothing else.
+    expect(['cleanup', 'enforce']).toContain(fn);
+    const arn = `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:ecr-keeper-dev-${fn}`;
+    return [{ 'Fn::Sub': arn }, { 'Fn::Sub': `${arn}:*` }];
   }
   if (action.startsWith('sqs:')) {
     const queue = referencedId(statement.Resource);

@@ -20,10 +20,11 @@ import { sampleEvent } from './support/sample-events';
 
 type Clients = ReturnType<typeof motoClients>;
 
+/** The handlers under test write: `enforce.mode` defaults to dry-run, so every policy here says `apply`. */
 const runtime = (clients: Clients, policy: PolicyInput = {}) => ({
   clients,
   logger: new Logger({ logLevel: 'SILENT' }),
-  policy: () => parsePolicy(policy),
+  policy: () => parsePolicy({ enforce: { mode: 'apply' }, ...policy }),
 });
 
 async function createRepository(clients: Clients, name: string, mutability: ImageTagMutability = 'MUTABLE', skip = false): Promise<void> {

@@ -20,7 +20,7 @@ import { motoWorkQueue, type MotoWorkQueue } from './support/work-queue';
 
 type Clients = ReturnType<typeof motoClients>;
 
-const FAN_OUT = { runtime: { fanOut: true, repositoriesPerWorkItem: 4 } } satisfies PolicyInput;
+const FAN_OUT = { runtime: { fanOut: true, repositoriesPerWorkItem: 4 }, enforce: { mode: 'apply' } } satisfies PolicyInput;
 
 function runtime(clients: Clients, work: MotoWorkQueue, policy: PolicyInput) {
   return { clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy(policy), workQueue: work.queue };

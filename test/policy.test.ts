@@ -32,7 +32,7 @@ describe('policy', () => {
       scan: { failOn: 'HIGH', waitSeconds: 600, ignore: [], topFindings: 10 },
       replication: { mode: 'merge', rules: [] },
       cleanup: { untaggedOlderThanDays: 7, keepPulledWithinDays: null, maxDeletesPerRun: 10000, mode: 'dry-run' },
-      enforce: { mode: 'apply' },
+      enforce: { mode: 'dry-run' },
       events: { enabled: true, busName: 'default', source: 'ecr-keeper' },
       runtime: { concurrency: 8, fanOut: false, repositoriesPerWorkItem: 20 },
       repositoryPolicy: { public: 'report', allowedAccounts: null },

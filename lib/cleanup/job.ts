@@ -35,6 +35,24 @@ export const cleanupJob: Job<CleanupReport> = {
   render: renderCleanup,
   failed: (report) => report.summary.failed > 0,
   planned: (report) => ({ count: report.summary.planned.count, what: report.summary.planned.count === 1 ? 'image deletion' : 'image deletions' }),
+  outcome: (report) => ({
+    // Repositories that could not be read or planned, and those where a deletion failed.
+    repositoriesFailed:
+      report.failures.length +
+      report.repositories.filter((r) => r.mode === 'apply' && (r.applied.error !== undefined || r.applied.failures.length > 0)).length,
+    imagesDeleted: report.summary.deleted.count,
+    bytesReclaimed: report.summary.deleted.bytes,
+  }),
+  // A continuation gets what is left of the run's cap, as a work item gets its share.
+  handOn: {
+    policyFor: (policy, handOn) =>
+      handOn.maxDeletes === undefined ? policy : { ...policy, cleanup: { ...policy.cleanup, maxDeletesPerRun: handOn.maxDeletes } },
+    // Spent: what was planned, less the deletions the deadline left unattempted (planned again by the continuation).
+    maxDeletesLeft: (policy, report) => {
+      const unattempted = report.repositories.reduce((n, r) => n + (r.mode === 'apply' ? r.applied.notAttempted : 0), 0);
+      return Math.max(0, policy.cleanup.maxDeletesPerRun - (report.summary.planned.count - unattempted));
+    },
+  },
   fanOut: {
     kind: 'cleanup',
     registryFirst: false,

@@ -8,6 +8,8 @@ import type { Policy } from '../policy';
 import type { OutputFormat } from '../report/table';
 import type { RepositoryFailure } from '../walker';
 import type { FanOutJob, RepositoriesWorkItem } from '../fanout/work-item';
+import type { HandOn } from '../hand-on/schema';
+import type { JobCounts } from '../metrics/run-outcome';
 import type { Mode } from './mode';
 
 /** The version of every JSON report's shape (`schemaVersion`); bumped, with a CHANGELOG line, when it changes. */
@@ -135,6 +137,18 @@ export interface Job<R extends JobReport = JobReport> {
   /** True when the report shows something out of policy (`--check`: exit 3). */
   outOfPolicy?(report: R): boolean;
   readonly fanOut?: FanOutSpec<R>;
+  /** What the job counts in its metrics beyond repositories processed and failed (lib/metrics). */
+  outcome?(report: R): JobCounts;
+  /** How a scheduled run carries its budgets into the continuation it hands its cursor on to. */
+  readonly handOn?: HandOnSpec<R>;
+}
+
+/** A job's budgets across the invocations of one scheduled run (cleanup: `maxDeletesPerRun`). */
+export interface HandOnSpec<R extends JobReport> {
+  /** The policy a continuation runs under, given what its hand-on carries. */
+  policyFor(policy: Policy, handOn: HandOn): Policy;
+  /** What is left of the budget after this invocation (carried as the hand-on's `maxDeletes`). */
+  maxDeletesLeft(policy: Policy, report: R): number;
 }
 
 /** The Lambda payload every job function takes (a schedule event, or a manual invoke). */
@@ -142,6 +156,10 @@ export interface LambdaJobRequest {
   repositories?: string[] | undefined;
   cursor?: string | undefined;
   publish: boolean;
+  /** Present on a schedule's event: the run must visit everything, handing its cursor on at the deadline. */
+  'detail-type'?: 'Scheduled Event' | undefined;
+  /** Present on a continuation of a scheduled run (lib/hand-on). */
+  handOn?: HandOn | undefined;
 }
 
 /** A published run: the job's report and what became of its events (null when none were to be published). */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { readZip } from './zip';
@@ -11,6 +11,7 @@ export interface Resource {
   Type: string;
   Properties: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   DependsOn?: string | string[];
+  Condition?: string;
 }
 
 /** One IAM policy statement as the template holds it. */
@@ -33,21 +34,28 @@ export interface ServicePackage {
   zips: Record<string, string>;
 }
 
-/**
- * Runs `serverless package` offline into a fresh directory (the local osls, bounded in time) and reads the
- * result. Call it once per test file: it takes a few seconds.
- */
-export function packageService(): ServicePackage {
-  const dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-package-'));
+/** Runs `serverless package` (the local osls, bounded in time) into `dir` with the stage params given. */
+function runPackage(dir: string, params: Record<string, string>): void {
   // serverless-esbuild stages each function in a temporary directory of its own and leaves it there.
   const scratch = join(dir, 'tmp');
   mkdirSync(scratch);
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--package', dir], {
+  const args = Object.entries(params).map(([key, value]) => `--param=${key}=${value}`);
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--package', dir, ...args], {
     cwd: ROOT,
     timeout: 120_000,
     stdio: 'pipe',
     env: { ...process.env, TMPDIR: scratch, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
   });
+}
+
+/**
+ * Runs `serverless package` offline into a fresh directory (the local osls, bounded in time) and reads the
+ * result. Call it once per test file: it takes a few seconds. `params` are the stage's params
+ * (`{ policyFile: 'test/fixtures/deploy/….yaml' }`).
+ */
+export function packageService(params: Record<string, string> = {}): ServicePackage {
+  const dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-package-'));
+  runPackage(dir, params);
   const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
     Resources: Record<string, Resource>;
     Outputs?: Record<string, unknown>;
@@ -58,6 +66,24 @@ export function packageService(): ServicePackage {
       .map((f) => [basename(f, '.zip'), join(dir, f)]),
   );
   return { dir, resources: template.Resources, outputs: template.Outputs ?? {}, zips };
+}
+
+/**
+ * Runs `serverless package` that is expected to fail, and returns what it printed and the files it left in
+ * its package directory (removed before returning).
+ */
+export function failedPackage(params: Record<string, string>): { output: string; files: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-package-'));
+  try {
+    runPackage(dir, params);
+    throw new Error(`serverless package succeeded with ${JSON.stringify(params)}`);
+  } catch (err) {
+    const { stdout, stderr } = err as { stdout?: Buffer; stderr?: Buffer };
+    if (stdout === undefined && stderr === undefined) throw err;
+    return { output: `${stdout ?? ''}${stderr ?? ''}`, files: readdirSync(dir).filter((f) => f !== 'tmp') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The template's path in the package directory. */
@@ -108,11 +134,15 @@ export function bundleOf(pkg: ServicePackage, fn: string): { files: string[]; zi
 }
 
 /** AWS SDK clients bundled as externals, and the IAM service prefix of their calls. */
-const SDK_SERVICES: Record<string, string> = { 'client-ecr': 'ecr', 'client-eventbridge': 'events', 'client-sqs': 'sqs' };
+const SDK_SERVICES: Record<string, string> = { 'client-ecr': 'ecr', 'client-eventbridge': 'events', 'client-sqs': 'sqs', 'client-lambda': 'lambda' };
 /** Waiters call an action of their own. */
 const WAITER_ACTIONS: Record<string, string> = { waitUntilImageScanComplete: 'DescribeImageScanFindings' };
 /** SDK operations authorized by an IAM action of another name. */
-const IAM_ACTION_OF: Record<string, string> = { 'sqs:SendMessageBatch': 'sqs:SendMessage', 'sqs:DeleteMessageBatch': 'sqs:DeleteMessage' };
+const IAM_ACTION_OF: Record<string, string> = {
+  'sqs:SendMessageBatch': 'sqs:SendMessage',
+  'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
+  'lambda:Invoke': 'lambda:InvokeFunction',
+};
 
 /** The IAM action that authorizes an SDK operation (`sqs`, `SendMessageBatch` -> `sqs:SendMessage`). */
 export function iamAction(service: string, operation: string): string {
