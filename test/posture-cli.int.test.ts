@@ -121,7 +121,7 @@ describe('posture: repository policies (enforce)', () => {
   it('re-enforces at once when CloudTrail reports a SetRepositoryPolicy', async () => {
     const clients = motoClients();
     await repository(clients, 'payments/api', { policy: FOUR_STATEMENTS });
-    const handler = onDriftHandler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy(POLICY_DENY) });
+    const handler = onDriftHandler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy({ ...POLICY_DENY, enforce: { mode: 'apply' } }) });
     const event = sampleEvent('cloudtrail-set-repository-policy.json', (e) => {
       e.account = clients.accountId;
       e.detail.recipientAccountId = clients.accountId;
@@ -163,7 +163,7 @@ describe('posture: drift of the lifecycle safety net', () => {
   it('puts the baseline back at once when CloudTrail reports a DeleteLifecyclePolicy', async () => {
     const clients = motoClients();
     await repository(clients, 'payments/api');
-    const handler = onDriftHandler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy({ lifecyclePolicy: { require: true, untaggedDays: 30 } }) });
+    const handler = onDriftHandler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy({ lifecyclePolicy: { require: true, untaggedDays: 30 }, enforce: { mode: 'apply' } }) });
     const event = sampleEvent('cloudtrail-delete-lifecycle-policy.json', (e) => {
       e.account = clients.accountId;
       e.detail.recipientAccountId = clients.accountId;
