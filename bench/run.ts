@@ -4,18 +4,21 @@
  *   npm run bench                                   # everything with the defaults (1000 x (5 + 5))
  *   npm run bench -- --only registry --repos 200 --tagged 5 --untagged 5 --concurrency 8
  *   npm run bench -- --only walker,cold-start
+ *   npm run bench -- --only cli-start --runs 21
  *   npm run bench -- --only walker --walker-node-options=--max-semi-space-size=4
  *
  * Parts: `registry` (seed moto, then audit, enforce --apply twice and cleanup --apply through the CLI, calls
- * against the minimum), `walker` (200,000 images on a stubbed transport), `cold-start` (every function bundle).
+ * against the minimum), `walker` (200,000 images on a stubbed transport), `cold-start` (every function bundle),
+ * `cli-start` (the built CLI's `--help` against `node -e 0`, alternated).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cliStart } from './cli-start';
 import { coldStart } from './cold-start';
 import { registryBench } from './registry-jobs';
-import { renderColdStart, renderRegistry, renderWalker } from './render';
+import { renderCliStart, renderColdStart, renderRegistry, renderWalker } from './render';
 import { walkerScaleInChild } from './walker-scale';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -25,7 +28,7 @@ process.env.AWS_SECRET_ACCESS_KEY = 'testing';
 delete process.env.AWS_SESSION_TOKEN;
 delete process.env.AWS_PROFILE;
 
-const PARTS = ['registry', 'walker', 'cold-start'] as const;
+const PARTS = ['registry', 'walker', 'cold-start', 'cli-start'] as const;
 
 function count(values: Record<string, unknown>, name: string, min: number): number {
   const n = Number(values[name]);
@@ -82,6 +85,12 @@ async function bench(): Promise<void> {
     const r = await coldStart({ runs });
     results.coldStart = r;
     console.log(`\n${renderColdStart(r, runs)}`);
+  }
+
+  if (only.has('cli-start')) {
+    const r = await cliStart({ runs: count(values, 'runs', 1) });
+    results.cliStart = r;
+    console.log(`\n${renderCliStart(r)}`);
   }
 
   const loadAverageAtEnd = loadavg()[0] ?? 0;

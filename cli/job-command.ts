@@ -1,7 +1,12 @@
+import { DescribeRegistryCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import type { ParseArgsConfig } from 'node:util';
+import { errorCode } from '../lib/errors';
 import { executeJob, runFailed } from '../lib/job/execute';
 import type { Executed, Job, JobReport, JobRequest } from '../lib/job/types';
-import { EXIT, WALK_HELP, WALK_OPTIONS, commandContext, parseCommandArgs, progress, type CliIo, type CommandContext } from './context';
+import { canAsk, confirmApply, type ConfirmIo } from './confirm';
+import { EXIT, WALK_HELP, WALK_OPTIONS, commandContext, emitReport, parseCommandArgs, type CliIo, type CommandContext } from './context';
+import { createProgress } from './progress';
+import { repositoryTotal } from './repository-total';
 
 /** A CLI command: arguments after its name in, exit code out. */
 export type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -27,20 +32,50 @@ export interface JobCommandExtras<R extends JobReport> {
 
 /** The usage line of a job's command: `--apply` where the job writes, `--check` where it judges. */
 function usageLine<R extends JobReport>(job: Job<R>): string {
-  return `Usage: ecr-keeper ${job.name}${job.applies ? ' [--apply]' : ''}${job.outOfPolicy ? ' [--check]' : ''} [--cursor CURSOR] [options]`;
+  return `Usage: ecr-keeper ${job.name}${job.applies ? ' [--apply [--yes]]' : ''}${job.outOfPolicy ? ' [--check]' : ''} [--cursor CURSOR] [options]`;
 }
+
+const YES_HELP = `  -y, --yes            apply without asking (on a terminal, --apply first shows the plan, the account, the
+                       region and the number of changes, and asks; in a pipe or CI it never asks)`;
 
 /** The full help of a job's command: usage, the command's own text, the shared options. */
 export function jobHelp<R extends JobReport>(job: Job<R>, text: string): string {
-  return `${usageLine(job)}\n\n${text}\n\n${WALK_HELP}`;
+  return `${usageLine(job)}\n\n${text}${job.applies ? `\n${YES_HELP}` : ''}\n\n${WALK_HELP}`;
+}
+
+/** The account a client works in (ECR's registry id), or why it could not be read. */
+async function accountOf(ecr: ECRClient): Promise<string> {
+  try {
+    return (await ecr.send(new DescribeRegistryCommand({}))).registryId ?? 'unknown';
+  } catch (err) {
+    return `unknown (DescribeRegistry: ${errorCode(err)})`;
+  }
 }
 
 /**
- * Builds the CLI command of a job: the shared options (policy, format, region, repositories, concurrency,
- * cursor), `--apply` for a job that writes (without it the run is a dry-run and publishes nothing), `--check`
- * for one that judges; one {@link executeJob}; the report rendered; an exit code from the report:
- * 1 when anything failed or a named repository does not exist, 3 with `--check` when something is out of
- * policy, 0 otherwise.
+ * On a terminal, before `--apply`: plans first (a dry-run), shows the plan on stderr with the account,
+ * region and number of changes, and asks. True when the apply goes ahead: yes was answered, `--yes` was
+ * given, nobody can be asked (a pipe, CI), or the plan is empty.
+ */
+async function confirmed<R extends JobReport>(job: Job<R>, ctx: CommandContext, request: JobRequest, yes: boolean): Promise<boolean> {
+  const io: ConfirmIo | undefined = ctx.io.stdin ? { stdin: ctx.io.stdin, stderr: ctx.io.stderr, env: ctx.io.env } : undefined;
+  if (yes || !job.planned || !io || !canAsk(io)) return true;
+  const plan = await job.run({ ...ctx.clients, log: ctx.log }, ctx.policy, { ...request, mode: 'dry-run', onProgress: () => {} });
+  const { count, what } = job.planned(plan);
+  if (count === 0) return true;
+  ctx.io.stderr.write(job.render(plan, 'table'));
+  const summary = { command: job.name, account: await accountOf(ctx.clients.ecr), regions: [await ctx.clients.ecr.config.region()], changes: count, what };
+  if ((await confirmApply(io, summary, { yes })) !== 'declined') return true;
+  ctx.io.stderr.write(`${job.name}: not applied; nothing was changed\n`);
+  return false;
+}
+
+/**
+ * Builds the CLI command of a job: the shared options (policy, format, region, output, repositories,
+ * concurrency, cursor), `--apply` (and `--yes`) for a job that writes (without it the run is a dry-run and
+ * publishes nothing), `--check` for one that judges; progress on a terminal; one {@link executeJob}; the
+ * report rendered to stdout or `--output`; an exit code from the report: 1 when anything failed, 2 when a
+ * named repository does not exist, 3 with `--check` when something is out of policy, 0 otherwise.
  *
  * @example
  * export const cleanupCommand = jobCommand(cleanupJob, cleanupHelpText, 'cleaned up');
@@ -50,42 +85,58 @@ export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, d
   const options = {
     ...WALK_OPTIONS,
     cursor: { type: 'string' } as const,
-    ...(job.applies ? { apply: flag } : {}),
+    ...(job.applies ? { apply: flag, yes: { type: 'boolean', short: 'y' } as const } : {}),
     ...(job.outOfPolicy ? { check: flag } : {}),
     ...extras.options,
   };
   const run: Command = async (args, io) => {
     const { values } = parseCommandArgs(args, options);
-    const flags = values as { apply?: boolean; check?: boolean; cursor?: string };
+    const flags = values as { apply?: boolean; yes?: boolean; check?: boolean; cursor?: string };
     if (values.help) {
       io.stdout.write(`${jobHelp(job, helpText)}\n`);
       return EXIT.OK;
     }
     const ctx = await commandContext(io, values, [...Object.keys(job.formats ?? {}), ...Object.keys(extras.formats ?? {})]);
     const apply = job.applies && flags.apply === true;
-    const bar = progress(io, ctx.format === 'table');
+    const request: JobRequest = {
+      mode: apply ? 'apply' : 'dry-run',
+      ...(ctx.names ? { names: ctx.names } : {}),
+      ...(ctx.concurrency ? { concurrency: ctx.concurrency } : {}),
+      ...(flags.cursor !== undefined ? { cursor: flags.cursor } : {}),
+      trigger: { source: 'cli' },
+      ...extras.request?.(values),
+    };
+    if (apply && !(await confirmed(job, ctx, request, flags.yes === true))) return EXIT.FAILURE;
+
+    // --verbose says each repository on a line of its own: no progress line redrawn between them.
+    const progress = createProgress({ stream: io.stderr, env: io.env }, apply ? doneVerb : 'checked', ctx.verbose ? { mode: 'off' } : {});
+    const total = progress.mode !== 'off' || ctx.verbose ? repositoryTotal(ctx.clients.ecr, ctx.policy, ctx.names) : undefined;
     const report = await executeJob(
       job,
       { ...ctx.clients, log: ctx.log },
       ctx.policy,
       {
-        mode: apply ? 'apply' : 'dry-run',
-        ...(ctx.names ? { names: ctx.names } : {}),
-        ...(ctx.concurrency ? { concurrency: ctx.concurrency } : {}),
-        ...(flags.cursor !== undefined ? { cursor: flags.cursor } : {}),
-        trigger: { source: 'cli' },
-        onProgress: (done, name) => bar.update(`${apply ? doneVerb : 'checked'} ${done} repositories (${name})`),
-        ...extras.request?.(values),
+        ...request,
+        onProgress: (done, name) => {
+          progress.update(done, total?.(), name);
+          if (ctx.verbose) {
+            const t = total?.();
+            io.stderr.write(`repository ${name}: done (${done}${t ? `/${t.count}${t.more ? '+' : ''}` : ''})\n`);
+          }
+        },
       },
       // A change made from the CLI is published as a scheduled run's would be; a dry-run publishes nothing.
       { publish: apply && job.cliPublishes },
     );
-    bar.done();
+    progress.done();
     // A command's own format may read more (rescan --format sarif judges the images); a job's renders the report.
     const own = ctx.extraFormat ? extras.formats?.[ctx.extraFormat] : undefined;
     const extra = ctx.extraFormat ? job.formats?.[ctx.extraFormat] : undefined;
-    io.stdout.write(own ? await own(report, ctx) : extra ? extra(report) : job.render(report, ctx.format));
-    if (runFailed(job, report) || report.missing.length > 0) return EXIT.FAILURE;
+    emitReport(ctx, own ? await own(report, ctx) : extra ? extra(report) : job.render(report, ctx.format));
+    for (const name of report.missing) io.stderr.write(`error: repository ${name} does not exist\n`);
+    if (runFailed(job, report)) return EXIT.FAILURE;
+    // A repository named on the command line that does not exist is the user's to fix.
+    if (report.missing.length > 0) return EXIT.USAGE;
     if (flags.check && job.outOfPolicy?.(report)) return EXIT.OUT_OF_POLICY;
     return EXIT.OK;
   };

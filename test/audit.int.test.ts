@@ -65,11 +65,12 @@ describe('audit against moto', () => {
     expect(md.stdout).toContain('| svc/mutable | OUT OF POLICY |');
   });
 
-  it('reports a named repository that does not exist and exits 1', async () => {
+  it('reports a named repository that does not exist and exits 2, as documented for the user\'s input', async () => {
     const clients = motoClients();
     await clients.ecr.send(new CreateRepositoryCommand({ repositoryName: 'svc/real' }));
-    const { code, stdout } = await cli(['audit', '--format', 'json', '--repository', 'svc/real', '--repository', 'svc/ghost'], clients);
-    expect(code).toBe(1);
+    const { code, stdout, stderr } = await cli(['audit', '--format', 'json', '--repository', 'svc/real', '--repository', 'svc/ghost'], clients);
+    expect(code).toBe(2);
+    expect(stderr).toContain('error: repository svc/ghost does not exist');
     const report = JSON.parse(stdout) as AuditReport;
     expect(report.missing).toEqual(['svc/ghost']);
     expect(report.repositories.map((r) => r.repositoryName)).toEqual(['svc/real']);

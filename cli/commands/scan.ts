@@ -4,7 +4,8 @@ import { renderScan } from '../../lib/scan/render';
 import { renderSarif } from '../../lib/scan/sarif';
 import { runScan } from '../../lib/scan/run';
 import type { ScanOutcome } from '../../lib/scan/types';
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, commandContext, parseCommandArgs, progress, type CliIo } from '../context';
+import { COMMON_HELP, COMMON_OPTIONS, EXIT, commandContext, emitReport, parseCommandArgs, type CliIo } from '../context';
+import { createProgress } from '../progress';
 
 export const scanHelp = `Usage: ecr-keeper scan REPOSITORY:TAG | REPOSITORY@sha256:DIGEST [--wait SECONDS] [options]
 
@@ -58,8 +59,8 @@ export async function scanCommand(args: string[], io: CliIo): Promise<number> {
 
   const image = await resolveImage(ctx.clients.ecr, ref);
   const waitSeconds = wait ?? ctx.policy.scan.waitSeconds;
-  const bar = progress(io, ctx.format === 'table');
-  bar.update(`scanning ${image.repositoryName}@${image.imageDigest} (waiting up to ${waitSeconds} s)`);
+  const bar = createProgress({ stream: io.stderr, env: io.env }, 'scanned');
+  bar.message(`scanning ${image.repositoryName}@${image.imageDigest} (waiting up to ${waitSeconds} s)`);
   const { outcome, findings } = await runScan({ ecr: ctx.clients.ecr, log: ctx.log }, ctx.policy, { image, trigger: 'cli', waitSeconds, scope: 'any' });
   bar.done();
   if (outcome.kind === 'missing') {
@@ -70,9 +71,9 @@ export async function scanCommand(args: string[], io: CliIo): Promise<number> {
     // Without a verdict the log has no result; the exit code and stderr say why.
     if (outcome.kind !== 'verdict') io.stderr.write(`no verdict: ${outcome.reason}\n`);
     const judged = outcome.kind === 'verdict' ? [{ image: outcome.image, verdict: outcome.verdict, findings: findings ?? [] }] : [];
-    io.stdout.write(`${JSON.stringify(renderSarif(judged, ctx.policy.scan), null, 2)}\n`);
+    emitReport(ctx, `${JSON.stringify(renderSarif(judged, ctx.policy.scan), null, 2)}\n`);
   } else {
-    io.stdout.write(renderScan(outcome, ctx.format));
+    emitReport(ctx, renderScan(outcome, ctx.format));
   }
   return scanExitCode(outcome);
 }

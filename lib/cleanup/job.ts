@@ -36,6 +36,7 @@ export const cleanupJob: Job<CleanupReport> = {
   response: cleanupResponse,
   render: renderCleanup,
   failed: (report) => report.summary.failed > 0,
+  planned: (report) => ({ count: report.summary.planned.count, what: report.summary.planned.count === 1 ? 'image deletion' : 'image deletions' }),
   outcome: (report) => ({
     // Repositories that could not be read or planned, and those where a deletion failed.
     repositoriesFailed:

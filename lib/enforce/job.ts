@@ -47,6 +47,7 @@ export const enforceJob: Job<EnforceReport> = {
   response: enforceResponse,
   render: renderEnforce,
   failed: (report) => report.summary.failed > 0,
+  planned: (report) => ({ count: report.summary.changes, what: report.summary.changes === 1 ? 'setting change' : 'setting changes' }),
   outcome: ({ summary }) => ({ repositoriesFailed: summary.failedRepositories, changesApplied: summary.applied, changesFailed: summary.failed }),
   fanOut: {
     kind: 'enforce',

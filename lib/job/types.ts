@@ -132,6 +132,11 @@ export interface Job<R extends JobReport = JobReport> {
   readonly formats?: Readonly<Record<string, (report: R) => string>>;
   /** True when something in the run failed (a change, a deletion, an event): exit code 1, a failed run. */
   failed(report: R): boolean;
+  /**
+   * The changes a dry-run report plans and what they are (`{ count: 12, what: 'image deletions' }`): what the
+   * CLI's confirmation before `--apply` on a terminal states. Every job that applies has it.
+   */
+  planned?(report: R): { count: number; what: string };
   /** True when the report shows something out of policy (`--check`: exit 3). */
   outOfPolicy?(report: R): boolean;
   readonly fanOut?: FanOutSpec<R>;
