@@ -5,7 +5,7 @@ import { SETTING_ENFORCED_DETAIL_TYPE } from '../enforce/enforced-event';
 import { EVENT_DETAIL_VERSION } from '../events/version';
 import { MODES } from '../job/mode';
 import { SCAN_VERDICT_DETAIL_TYPE } from '../scan/verdict-event';
-import { ErrorInfoSchema, ImageTallySchema, scanVerdictFields } from './reports';
+import { CleanupRulesSchema, ErrorInfoSchema, ImageTallySchema, scanVerdictFields } from './reports';
 
 /**
  * The `detail` of every event ecr-keeper publishes, as a contract (see ./reports.ts for the approach):
@@ -35,7 +35,7 @@ export const CleanupSummaryDetailSchema = z
     version,
     mode: z.enum(MODES),
     generatedAt: z.iso.datetime(),
-    rules: z.strictObject({ untaggedOlderThanDays: z.number(), keepPulledWithinDays: z.number().nullable(), maxDeletesPerRun: count }),
+    rules: CleanupRulesSchema,
     summary: z.looseObject({ repositories: count, planned: ImageTallySchema, deleted: ImageTallySchema, failed: count, complete: z.boolean() }),
     repositories: z.array(
       z.strictObject({ repositoryName: z.string(), planned: ImageTallySchema, deleted: ImageTallySchema.optional(), failed: count.optional() }),

@@ -110,6 +110,14 @@ export const EnforceReportSchema = z
   })
   .meta({ title: 'ecr-keeper enforce report' });
 
+/** The cleanup rules a run applied: the policy's untagged rules, its cap, and how many retention rules. */
+export const CleanupRulesSchema = z.strictObject({
+  untaggedOlderThanDays: z.number(),
+  keepPulledWithinDays: z.number().nullable(),
+  maxDeletesPerRun: count,
+  retentionRules: count,
+});
+
 const CleanupPlanSchema = z.looseObject({
   repositoryName: z.string(),
   delete: z.array(z.looseObject({ action: z.literal('delete'), reason: z.string(), image: z.looseObject({ digest: z.string() }) })),
@@ -120,7 +128,13 @@ const CleanupPlanSchema = z.looseObject({
 export const CleanupReportSchema = z
   .strictObject({
     ...jobReport('cleanup', z.enum(MODES)),
-    rules: z.strictObject({ untaggedOlderThanDays: z.number(), keepPulledWithinDays: z.number().nullable(), maxDeletesPerRun: count }),
+    rules: CleanupRulesSchema,
+    /** What was in use in the target, read once per run; a failed source holds every deletion (fail closed). */
+    inUse: z.strictObject({
+      sources: z.array(z.string()),
+      images: count,
+      failures: z.array(z.strictObject({ source: z.string(), error: z.strictObject({ code: z.string(), message: z.string() }) })),
+    }),
     repositories: z.array(
       z.union([
         z.strictObject({ mode: z.literal('dry-run'), repositoryName: z.string(), plan: CleanupPlanSchema }),
@@ -139,6 +153,11 @@ export const CleanupReportSchema = z
       referenced: count,
       failed: count,
       capReached: count,
+      expired: count,
+      archivePlanned: ImageTallySchema,
+      archived: ImageTallySchema,
+      inUse: count,
+      inUseFailures: z.array(z.string()),
       orphanedSignatureTags: count,
       unreadableIndexes: count,
     }),
