@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { PolicyError } from './errors';
-import { checkGlob } from './glob';
+import { GlobPatternSchema } from './glob';
 import { InUseSchema } from './inuse/policy-schema';
 import {
   MAX_REPLICATION_DESTINATIONS,
@@ -23,13 +23,7 @@ export type Severity = z.infer<typeof SeveritySchema>;
 /** Every tag mutability mode of the current ECR model. */
 export const TAG_MUTABILITY_MODES = ['IMMUTABLE', 'MUTABLE', 'IMMUTABLE_WITH_EXCLUSION', 'MUTABLE_WITH_EXCLUSION'] as const;
 
-const globPattern = z
-  .string()
-  .min(1, 'must not be empty')
-  .superRefine((pattern, ctx) => {
-    const problem = checkGlob(pattern);
-    if (problem) ctx.addIssue({ code: 'custom', message: `not a valid glob pattern: ${problem}` });
-  });
+const globPattern = GlobPatternSchema;
 
 const RepositoriesSchema = z.strictObject({
   /** Glob patterns on repository names; `*` stays within a path segment, `**` crosses `/`. */

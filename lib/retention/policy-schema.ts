@@ -1,14 +1,8 @@
 import * as z from 'zod';
-import { checkGlob } from '../glob';
+import { GlobPatternSchema } from '../glob';
 
 /** A glob over names (repositories or tags): `*` stays within a `/` segment, `**` crosses it. */
-const pattern = z
-  .string()
-  .min(1, 'must not be empty')
-  .superRefine((value, ctx) => {
-    const problem = checkGlob(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: `not a valid glob pattern: ${problem}` });
-  });
+const pattern = GlobPatternSchema;
 
 /** What an expiring rule does: `delete`, or `archive` (UpdateImageStorageClass to ARCHIVE, restorable). */
 export const RETENTION_ACTIONS = ['delete', 'archive'] as const;
