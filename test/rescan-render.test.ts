@@ -18,6 +18,7 @@ function report(extra: Partial<RescanReport> = {}): RescanReport {
     outcomes: [],
     judgeable: [],
     skipped: { notDue: 2, outOfScope: 1, scanning: 0, unsupported: 0, optedOutRepositories: 0 },
+    inUse: { sources: ['ecs'], images: 0, inScope: 0, failures: [] },
     failures: [],
     missing: [],
     summary: { repositories: 1, excluded: 0, complete: true },
@@ -49,5 +50,12 @@ describe('renderRescan', () => {
     const text = renderRescan(report({ scanType: 'ENHANCED', planned: [], note: 'the registry uses enhanced scanning' }), 'table');
 
     expect(text).toContain('Nothing to rescan: the registry uses enhanced scanning.');
+  });
+
+  it('names the in-use sources that failed, in the summary and in a list', () => {
+    const text = renderRescan(report({ inUse: { sources: ['ecs'], images: 0, inScope: 0, failures: [{ source: 'ecs', error: { code: 'AccessDeniedException', message: 'no' } }] } }), 'table');
+
+    expect(text).toContain('in-use source(s) failed (ecs)');
+    expect(text).toContain('ecs: AccessDeniedException: no');
   });
 });

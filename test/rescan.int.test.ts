@@ -1,13 +1,16 @@
 import { CreateRepositoryCommand, PutRegistryScanningConfigurationCommand, StartImageScanCommand, TagResourceCommand } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyRescan } from '../lib/rescan/apply';
 import { planRescan } from '../lib/rescan/plan';
 import { parsePolicy } from '../lib/policy';
 import { readRescanImages } from '../lib/rescan/read';
+import { rescanJob } from '../lib/rescan/job';
 import { runRescan } from '../lib/rescan/run';
 import { imageManifest, pushImage, type BuiltImage } from '../scripts/seed/images';
 import { countCalls } from './support/calls';
 import { faithfulClients, startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
+import { ecsService, workloadClients } from './support/in-use-workloads';
 import { setScanFindings } from './support/scan-findings';
 
 const DAY = 86_400_000;
@@ -103,5 +106,40 @@ describe('rescan on moto (through the faithful layer, which reports each image l
 
     expect(report).toMatchObject({ scanType: 'ENHANCED', planned: [], outcomes: [], note: expect.stringContaining('Amazon Inspector rescans') });
     expect(Object.fromEntries(calls)).toEqual({ GetRegistryScanningConfiguration: 1 });
+  });
+
+  it('rescan run: an old image an ECS service uses is in scope whatever its push age; one nobody uses is not', async () => {
+    const clients = faithfulClients(proxy);
+    const workloads = workloadClients(clients.accountId);
+    await clients.ecr.send(new CreateRepositoryCommand({ repositoryName: 'app/old' }));
+    const used = imageManifest(`app/old:used:${clients.accountId}`);
+    const unused = imageManifest(`app/old:unused:${clients.accountId}`);
+    await pushImage(clients.ecr, 'app/old', used, '2019');
+    await pushImage(clients.ecr, 'app/old', unused, '2018');
+    await ecsService(workloads, 'prod', 'legacy', `${clients.accountId}.dkr.ecr.us-east-1.amazonaws.com/app/old@${used.digest}`);
+    const policy = parsePolicy({ scan: { rescanPushedWithinDays: 90 }, inUse: { lambda: false } });
+    // A year on, neither tagged image was pushed within 90 days: only the one in use is in scope.
+    const aYearOn = () => new Date(Date.now() + 365 * DAY);
+
+    const report = await runRescan({ ...clients, inUse: { ecs: workloads.ecs }, now: aYearOn } as typeof clients, policy, { mode: 'apply' });
+
+    expect(report.planned.map((i) => [i.imageDigest, i.reason])).toEqual([[used.digest, expect.stringMatching(/^in use; never scanned/)]]);
+    expect(report.skipped).toMatchObject({ outOfScope: 1 });
+    expect(report.inUse).toMatchObject({ sources: ['ecs'], inScope: 1, failures: [] });
+    expect(report.outcomes.map((o) => [o.item.imageDigest, o.kind])).toEqual([[used.digest, 'started']]);
+  });
+
+  it('rescan run: a failed in-use source is reported and fails the run, and the recently pushed images are still scanned', async () => {
+    const clients = faithfulClients(proxy);
+    await clients.ecr.send(new CreateRepositoryCommand({ repositoryName: 'app/new' }));
+    const recent = imageManifest(`app/new:recent:${clients.accountId}`);
+    await pushImage(clients.ecr, 'app/new', recent, '1.0');
+    const refusing = new ECSClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+
+    const report = await runRescan({ ...clients, inUse: { ecs: refusing } } as typeof clients, parsePolicy({ inUse: { lambda: false } }), { mode: 'apply' });
+
+    expect(report.inUse.failures.map((f) => f.source)).toEqual(['ecs']);
+    expect(rescanJob.failed(report)).toBe(true);
+    expect(report.outcomes.map((o) => [o.item.imageDigest, o.kind])).toEqual([[recent.digest, 'started']]);
   });
 });

@@ -32,5 +32,5 @@ export const rescanJob: Job<RescanReport> = {
   events: (report, context) => rescanSummaryEvents(report, context),
   response: rescanResponse,
   render: renderRescan,
-  failed: (report) => report.outcomes.some((o) => o.kind === 'failed'),
+  failed: (report) => report.outcomes.some((o) => o.kind === 'failed') || report.inUse.failures.length > 0,
 };

@@ -19,6 +19,8 @@ function summaryLine(report: RescanReport): string {
   return (
     `${report.planned.length} image(s) ${verb}${started}; ${s.notDue} scanned within ${report.rescanAfterDays} days, ${s.outOfScope} out of scope, ` +
     `${s.scanning} being scanned, ${s.unsupported} not scannable, ${s.optedOutRepositories} repositories opted out; ${report.summary.repositories} repositories` +
+    (report.inUse.inScope > 0 ? `; ${report.inUse.inScope} image(s) in use in scope` : '') +
+    (report.inUse.failures.length > 0 ? `; in-use source(s) failed (${[...new Set(report.inUse.failures.map((f) => f.source))].join(', ')}): images in use only through them were not considered` : '') +
     (report.summary.complete ? '' : ` (stopped at the deadline: resume with --cursor ${report.summary.cursor})`)
   );
 }
@@ -38,7 +40,10 @@ function layout(report: RescanReport): ReportLayout {
       ...(report.mode === 'apply' ? [outcomeText(byImage.get(`${i.repositoryName}@${i.imageDigest}`))] : []),
     ]),
     empty: 'no image is due for a scan',
-    lists: [{ text: 'Problems:', markdown: 'Problems', items: problemLines(report) }],
+    lists: [
+      { text: 'Problems:', markdown: 'Problems', items: problemLines(report) },
+      { text: 'In-use sources that failed (images in use only through them were not considered):', markdown: 'In-use sources that failed', items: report.inUse.failures.map((f) => `${f.source}: ${f.error.code}: ${f.error.message}`) },
+    ],
     summary: summaryLine(report),
   };
 }

@@ -35,6 +35,7 @@ export function rescanSummary(report: RescanReport) {
     planned: { count: report.planned.length, images: images.items, truncated: images.truncated },
     ...(report.mode === 'apply' ? { started: count('started'), scannedToday: count('scanned-today'), skippedOnStart: count('skipped'), failed: count('failed') } : {}),
     skipped: report.skipped,
+    inUse: { sources: report.inUse.sources, inScope: report.inUse.inScope, failedSources: [...new Set(report.inUse.failures.map((f) => f.source))] },
     failures: failures.items,
     failuresTruncated: failures.truncated,
     summary: report.summary,

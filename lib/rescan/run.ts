@@ -1,4 +1,8 @@
 import { readRegistryScanning } from '../aws/registry';
+import { inUseClientsFor } from '../inuse/clients';
+import { usersByDigest } from '../inuse/lookup';
+import { readInUse } from '../inuse/read';
+import type { InUseSet, InUseSourceName, SourceFailure } from '../inuse/types';
 import { REPORT_SCHEMA_VERSION, type JobDeps, type JobReport, type JobRequest } from '../job/types';
 import type { Policy } from '../policy';
 import { walkOptionsFor } from '../walk-options';
@@ -32,6 +36,12 @@ export interface RescanReport extends JobReport {
   /** Images in scope with a completed scan. */
   judgeable: JudgeableImage[];
   skipped: RescanSkips & { optedOutRepositories: number };
+  /**
+   * What is in use (the policy's `inUse` sources, read once per run): images in use are in scope whatever their
+   * push age. A failed source is listed here and fails the run (exit 1); the images the pushed-within rule
+   * covers are still scanned (rescan deletes nothing).
+   */
+  inUse: { sources: InUseSourceName[]; images: number; inScope: number; failures: SourceFailure[] };
 }
 
 function emptySkips(): RescanReport['skipped'] {
@@ -39,7 +49,9 @@ function emptySkips(): RescanReport['skipped'] {
 }
 
 /**
- * Rescans (basic scanning): reads every in-scope repository's images (DescribeImages pages only), plans the
+ * Rescans (basic scanning): reads what is in use once (the policy's `inUse` sources; a
+ * failed source is reported and fails the run, the rest is still scanned), reads every in-scope repository's
+ * images (DescribeImages pages only), plans the
  * due ones ({@link planRescan}), and in `apply` mode starts their scans ({@link applyRescan}); the verdicts
  * follow from the scan-complete events. Under enhanced scanning it reads the registry's scanning
  * configuration and stops there, saying why. A repository opted out with the skip tag is looked up only when
@@ -77,15 +89,29 @@ export async function runRescan(deps: JobDeps, policy: Policy, request: RescanRe
       outcomes: [],
       judgeable: [],
       skipped: emptySkips(),
+      inUse: { sources: [], images: 0, inScope: 0, failures: [] },
       failures: [],
       missing: [],
       summary: { repositories: 0, excluded: 0, complete: true },
     };
   }
 
+  const region = await deps.ecr.config.region();
+  // What is in use is read once per run, when the first repository names the registry, and shared by all.
+  let inUseRead: Promise<InUseSet> | undefined;
+  const inUseOf = (registryId: string) =>
+    (inUseRead ??= readInUse({ ecr: deps.ecr, ...(deps.inUse ?? inUseClientsFor(deps.ecr)), now: () => now }, policy.inUse, { registryId, region }));
   let done = 0;
+  let inScope = 0;
   const run = await mapRepositories(deps.ecr, walkOptionsFor(policy, request), async (repo) => {
-    const images = await readRescanImages(deps.ecr, { name: repo.name, arn: repo.arn });
+    const read = await readRescanImages(deps.ecr, { name: repo.name, arn: repo.arn });
+    const users = usersByDigest(
+      await inUseOf(repo.registryId),
+      { registryId: repo.registryId, region, repositoryName: repo.name },
+      read.map((i) => ({ imageDigest: i.imageDigest, imageTags: i.imageTags })),
+    );
+    const images = read.map((i) => (users.has(i.imageDigest) ? { ...i, inUse: true } : i));
+    inScope += images.filter((i) => i.inUse).length;
     const plan = planRescan(images, decide);
     // The skip tag is read only where it changes something: a repository with due images.
     const optedOut = plan.items.length > 0 && (await repo.isSkipped());
@@ -100,6 +126,8 @@ export async function runRescan(deps: JobDeps, policy: Policy, request: RescanRe
     if (value.optedOut) skipped.optedOutRepositories++;
   }
   const planned = run.results.flatMap((r) => r.value.plan.items);
+  const inUse = inUseRead ? await inUseRead : undefined;
+  for (const f of inUse?.failures ?? []) deps.log?.warn('in-use source could not be read: images in use only through it are not rescanned', { source: f.source, error: f.error });
   const outcomes = request.mode === 'apply' ? await applyRescan(deps, { items: planned }) : [];
   return {
     ...base,
@@ -110,6 +138,7 @@ export async function runRescan(deps: JobDeps, policy: Policy, request: RescanRe
       r.value.judgeable.map((i) => ({ repositoryName: i.repositoryName, ...(i.repositoryArn ? { repositoryArn: i.repositoryArn } : {}), imageDigest: i.imageDigest, imageTags: i.imageTags })),
     ),
     skipped,
+    inUse: { sources: inUse?.sources ?? [], images: inUse?.images.length ?? 0, inScope, failures: inUse?.failures ?? [] },
     failures: run.failures,
     missing: run.missing,
     summary: {
