@@ -55,7 +55,7 @@ const FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-finding', 'on-
 const ASYNC_FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-finding', 'on-push', 'on-scan-complete', 'rescan'];
 
 /** ECR actions with no resource type in ECR's service authorization reference: they take "*". */
-const ECR_REGISTRY_ACTIONS = ['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration', 'ecr:ListPullTimeUpdateExclusions', 'ecr:PutReplicationConfiguration'];
+const ECR_REGISTRY_ACTIONS = ['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration', 'ecr:ListPullTimeUpdateExclusions', 'ecr:PutReplicationConfiguration', 'ecr:RegisterPullTimeUpdateExclusion', 'ecr:DeregisterPullTimeUpdateExclusion'];
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
 const REPOSITORIES = { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*' };
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
@@ -73,7 +73,7 @@ const DEPENDENT_ACTIONS: Record<string, string[]> = {
 const UNREACHABLE: Record<string, string[]> = {
   // runEnforce reads and writes the replication only for a registry or replication scope; work items are
   // repository scopes (the dispatching enforce function enforces the replication once per run).
-  worker: ['ecr:DescribeRegistry', 'ecr:PutReplicationConfiguration'],
+  worker: ['ecr:DescribeRegistry', 'ecr:PutReplicationConfiguration', 'ecr:ListPullTimeUpdateExclusions', 'ecr:RegisterPullTimeUpdateExclusion', 'ecr:DeregisterPullTimeUpdateExclusion'],
   // A finding event only reads (runScan's 'finding' trigger): it never starts a scan, nor waits on one, so
   // it never needs the registry's scanning configuration either.
   'on-finding': ['ecr:StartImageScan', 'ecr:GetRegistryScanningConfiguration'],

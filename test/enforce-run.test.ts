@@ -1,4 +1,7 @@
 import {
+  DeregisterPullTimeUpdateExclusionCommand,
+  ListPullTimeUpdateExclusionsCommand,
+  RegisterPullTimeUpdateExclusionCommand,
   DescribeRegistryCommand,
   DescribeRepositoriesCommand,
   ECRClient,
@@ -198,5 +201,43 @@ describe('runEnforce outcomes and events', () => {
     const report = await runEnforce({ ecr }, policyOf(), { mode: 'dry-run', scope: { kind: 'registry' } });
     expect(report.repositories.map((r) => r.repositoryName)).toEqual(['svc/b']);
     expect(report.summary).toMatchObject({ repositories: 2, compliant: 1 });
+  });
+});
+
+describe('runEnforce pull-time update exclusions', () => {
+  const INSPECTOR = 'arn:aws:iam::123456789012:role/inspector-scanner';
+  const OLD = 'arn:aws:iam::123456789012:role/old-scanner';
+
+  it('reads nothing about pull-time exclusions when the policy names none', async () => {
+    serveRegistry([]);
+    await runEnforce({ ecr, events }, policyOf(), { mode: 'apply', scope: { kind: 'registry' } });
+    expect(ecrMock.commandCalls(ListPullTimeUpdateExclusionsCommand)).toHaveLength(0);
+  });
+
+  it('registers the principals the policy names and, in replace mode, deregisters the others, one event each', async () => {
+    serveRegistry([]);
+    ecrMock.on(ListPullTimeUpdateExclusionsCommand).resolves({ pullTimeUpdateExclusions: [OLD] });
+    ecrMock.on(RegisterPullTimeUpdateExclusionCommand).resolves({});
+    ecrMock.on(DeregisterPullTimeUpdateExclusionCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
+    const policy = policyOf({ retention: { pullTimeUpdateExclusions: { principals: [INSPECTOR], mode: 'replace' } } });
+
+    const report = await runEnforce({ ecr, events }, policy, { mode: 'apply', scope: { kind: 'registry' } });
+
+    expect(report.registry.pullTimeExclusions?.map((o) => [o.change.kind, o.status])).toEqual([
+      ['register-pull-time-exclusion', 'applied'],
+      ['deregister-pull-time-exclusion', 'failed'],
+    ]);
+    expect(ecrMock.commandCalls(RegisterPullTimeUpdateExclusionCommand)[0]!.args[0].input).toEqual({ principalArn: INSPECTOR });
+    expect(report.summary).toMatchObject({ changes: 2, applied: 1, failed: 1 });
+    expect(publishedEntries().map((e) => JSON.parse(e.Detail!).kind)).toEqual(['register-pull-time-exclusion', 'deregister-pull-time-exclusion']);
+  });
+
+  it('plans without writing in a dry-run', async () => {
+    serveRegistry([]);
+    ecrMock.on(ListPullTimeUpdateExclusionsCommand).resolves({ pullTimeUpdateExclusions: [] });
+    const policy = policyOf({ retention: { pullTimeUpdateExclusions: { principals: [INSPECTOR] } } });
+    const report = await runEnforce({ ecr, events }, policy, { mode: 'dry-run', scope: { kind: 'registry' } });
+    expect(report.registry.pullTimeExclusions?.map((o) => o.status)).toEqual(['skipped']);
+    expect(ecrMock.commandCalls(RegisterPullTimeUpdateExclusionCommand)).toHaveLength(0);
   });
 });

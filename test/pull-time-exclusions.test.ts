@@ -47,8 +47,8 @@ describe('pull-time update exclusions', () => {
     ecrMock.on(RegisterPullTimeUpdateExclusionCommand).rejects(Object.assign(new Error('limit'), { name: 'LimitExceededException' }));
     ecrMock.on(DeregisterPullTimeUpdateExclusionCommand).resolves({ principalArn: OTHER });
     const outcomes = await applyPullTimeExclusions({ ecr }, [
-      { kind: 'register-pull-time-exclusion', principalArn: KEEPER, reason: 'x' },
-      { kind: 'deregister-pull-time-exclusion', principalArn: OTHER, reason: 'y' },
+      { kind: 'register-pull-time-exclusion', principalArn: KEEPER, from: false, to: true, reason: 'x' },
+      { kind: 'deregister-pull-time-exclusion', principalArn: OTHER, from: true, to: false, reason: 'y' },
     ]);
     expect(outcomes.map((o) => (o.ok ? 'ok' : o.error.code))).toEqual(['LimitExceededException', 'ok']);
   });

@@ -87,6 +87,7 @@ export const EnforceReportSchema = z
       registryId: z.string().optional(),
       region: z.string(),
       replication: z.strictObject({ checked: z.boolean(), mode: z.enum(['merge', 'replace']), outcome: ChangeOutcomeSchema.nullable() }),
+      pullTimeExclusions: z.array(ChangeOutcomeSchema).optional(),
     }),
     repositories: z.array(
       z.strictObject({

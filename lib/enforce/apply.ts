@@ -1,3 +1,4 @@
+import { applyPullTimeExclusions } from '../retention/pull-time-exclusions';
 import {
   PutImageScanningConfigurationCommand,
   PutImageTagMutabilityCommand,
@@ -46,6 +47,12 @@ async function write(ecr: ECRClient, change: Exclude<SettingChange, BlockedRepli
     case 'put-replication-configuration':
       await ecr.send(new PutReplicationConfigurationCommand({ replicationConfiguration: { rules: change.to } }));
       return;
+    case 'register-pull-time-exclusion':
+    case 'deregister-pull-time-exclusion': {
+      const [outcome] = await applyPullTimeExclusions({ ecr }, [change]);
+      if (outcome && !outcome.ok) throw Object.assign(new Error(outcome.error.message), { name: outcome.error.code });
+      return;
+    }
     case 'set-repository-policy':
     case 'delete-repository-policy':
     case 'put-lifecycle-policy':

@@ -42,18 +42,18 @@ export function settingEnforcedEvent(outcome: ChangeOutcome, at: EnforcedAt): Ke
 }
 
 /**
- * The events of a run: one per change applied or failed, the registry's replication first.
+ * The events of a run: one per change applied or failed, the registry's (replication, pull-time exclusions) first.
  *
  * @example
- * await publishEvents({ events }, policy.events, enforcedEvents(replication, repositories, { registryId, region, trigger }));
+ * await publishEvents({ events }, policy.events, enforcedEvents(registryOutcomes(report), report.repositories, { registryId, region, trigger }));
  */
 export function enforcedEvents(
-  replication: ChangeOutcome | null,
+  registry: readonly ChangeOutcome[],
   repositories: readonly RepositoryEnforcement[],
   at: Omit<EnforcedAt, 'repositoryArn'>,
 ): KeeperEvent[] {
   const events = [
-    replication && settingEnforcedEvent(replication, at),
+    ...registry.map((o) => settingEnforcedEvent(o, at)),
     ...repositories.flatMap((r) =>
       r.outcomes.map((o) => settingEnforcedEvent(o, { ...at, registryId: r.registryId, repositoryArn: r.repositoryArn })),
     ),

@@ -1,6 +1,7 @@
 import type { Job, JobRequest } from '../job/types';
 import { ScheduledJobRequestSchema } from '../job/request';
 import { enforcedEvents } from './enforced-event';
+import { registryOutcomes } from './outcomes';
 import { renderEnforce } from './render';
 import { enforceResponse } from './response';
 import { runEnforce } from './run';
@@ -39,7 +40,7 @@ export const enforceJob: Job<EnforceReport> = {
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     }),
   events: (report) =>
-    enforcedEvents(report.registry.replication.outcome, report.repositories, {
+    enforcedEvents(registryOutcomes(report), report.repositories, {
       ...(report.registry.registryId ? { registryId: report.registry.registryId } : {}),
       region: report.registry.region,
       ...(report.trigger ? { trigger: report.trigger } : {}),

@@ -1,13 +1,19 @@
 import type { ChangeOutcome, EnforceReport, RepositoryEnforcement } from './types';
 
 /** Every change outcome of a run, the registry's first, then the repositories' in walk order. */
-export function runOutcomes(replication: ChangeOutcome | null, repositories: readonly RepositoryEnforcement[]): ChangeOutcome[] {
-  return [...(replication ? [replication] : []), ...repositories.flatMap((r) => r.outcomes)];
+export function runOutcomes(registry: readonly ChangeOutcome[], repositories: readonly RepositoryEnforcement[]): ChangeOutcome[] {
+  return [...registry, ...repositories.flatMap((r) => r.outcomes)];
+}
+
+/** The registry-level outcomes of a report: its replication, then its pull-time update exclusions. */
+export function registryOutcomes(report: Pick<EnforceReport, 'registry'>): ChangeOutcome[] {
+  const { replication, pullTimeExclusions } = report.registry;
+  return [...(replication.outcome ? [replication.outcome] : []), ...(pullTimeExclusions ?? [])];
 }
 
 /** Every change outcome of a report. */
 export function reportOutcomes(report: EnforceReport): ChangeOutcome[] {
-  return runOutcomes(report.registry.replication.outcome, report.repositories);
+  return runOutcomes(registryOutcomes(report), report.repositories);
 }
 
 /** Counts outcomes by status. */

@@ -21,6 +21,9 @@ function cells(change: SettingChange): [string, string, string, string] {
       return [change.repositoryName, 'repository policy', `${change.from.statements} statement(s)`, 'deleted'];
     case 'put-lifecycle-policy':
       return [change.repositoryName, 'lifecycle policy', 'none', `${change.to.baseline} baseline`];
+    case 'register-pull-time-exclusion':
+    case 'deregister-pull-time-exclusion':
+      return ['(registry)', `pull-time exclusion ${change.principalArn}`, change.from ? 'excluded' : 'recorded', change.to ? 'excluded' : 'recorded'];
   }
 }
 

@@ -1,3 +1,4 @@
+import { planPullTimeExclusions, readPullTimeExclusions } from '../retention/pull-time-exclusions';
 import { readRegistryScanning, readReplication } from '../aws/registry';
 import { walkOptionsFor } from '../walk-options';
 import type { Deadline } from '../deadline';
@@ -78,6 +79,12 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
 
   const replicationChange = replicationState && planReplication(replicationState.replicationRules, policy, replicationState);
   const [replication = null] = replicationChange ? await applyChanges({ ecr }, [replicationChange], { mode }) : [];
+  // Pull-time update exclusions are read only when the policy names some (or replaces them): none by default.
+  const wantedExclusions = policy.retention.pullTimeUpdateExclusions;
+  const pullTimeExclusions =
+    checksReplication && (wantedExclusions.principals.length > 0 || wantedExclusions.mode === 'replace')
+      ? await applyChanges({ ecr }, planPullTimeExclusions(await readPullTimeExclusions(ecr), wantedExclusions), { mode })
+      : undefined;
 
   // Posture reads only what the policy asks of it: none under the defaults.
   const reads = postureReadsForEnforce(policy);
@@ -106,7 +113,7 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
   for (const f of run.failures) log.warn('repository could not be enforced', { repositoryName: f.repositoryName, error: f.error });
 
   const repositories = run.results.map((r) => r.value);
-  const all = runOutcomes(replication, repositories);
+  const all = runOutcomes([...(replication ? [replication] : []), ...(pullTimeExclusions ?? [])], repositories);
   for (const o of all) if (o.status === 'failed') log.warn('change failed', { reason: o.change.reason, error: o.error });
 
   const registryId = replicationState?.registryId;
@@ -121,6 +128,7 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
       ...(registryId ? { registryId } : {}),
       region,
       replication: { checked: checksReplication, mode: policy.replication.mode, outcome: replication },
+      ...(pullTimeExclusions ? { pullTimeExclusions } : {}),
     },
     repositories: repositories.filter((r) => r.outcomes.length > 0 || r.notes.length > 0),
     failures: run.failures,

@@ -1,3 +1,4 @@
+import type { PullTimeExclusionChange } from '../retention/pull-time-exclusions';
 import type { ReplicationRule } from '@aws-sdk/client-ecr';
 import type { TagMutabilitySetting } from '../registry';
 import type { ErrorInfo } from '../errors';
@@ -63,7 +64,7 @@ export interface RegistryIdentity {
 }
 
 /** Any change an enforcement plan holds. */
-export type SettingChange = RepositoryChange | ReplicationChange;
+export type SettingChange = RepositoryChange | ReplicationChange | PullTimeExclusionChange;
 
 /** What the plan noticed and did not change, e.g. enhanced scanning it will not fight. */
 export interface PlanNote {
@@ -141,6 +142,11 @@ export interface EnforceReport extends JobReport {
       /** The change and what became of it; null when compliant or not checked. */
       outcome: ChangeOutcome | null;
     };
+    /**
+     * The registry's pull-time update exclusions the policy names (`retention.pullTimeUpdateExclusions`): each
+     * change and what became of it; absent when the policy names none (nothing is read then).
+     */
+    pullTimeExclusions?: ChangeOutcome[];
   };
   /** Repositories with changes or notes; compliant ones are only counted. */
   repositories: RepositoryEnforcement[];

@@ -33,8 +33,8 @@ export async function readPullTimeExclusions(ecr: ECRClient): Promise<string[]> 
 
 /** One change to the registry's pull-time update exclusions, with its reason. */
 export type PullTimeExclusionChange =
-  | { kind: 'register-pull-time-exclusion'; principalArn: string; reason: string }
-  | { kind: 'deregister-pull-time-exclusion'; principalArn: string; reason: string };
+  | { kind: 'register-pull-time-exclusion'; principalArn: string; from: false; to: true; reason: string }
+  | { kind: 'deregister-pull-time-exclusion'; principalArn: string; from: true; to: false; reason: string };
 
 /**
  * The changes that make the registry's pull-time update exclusions what the policy names: every principal
@@ -48,11 +48,11 @@ export function planPullTimeExclusions(current: readonly string[], wanted: Reten
   const want = new Set(wanted.principals);
   const changes: PullTimeExclusionChange[] = [];
   for (const principalArn of [...want].sort()) {
-    if (!have.has(principalArn)) changes.push({ kind: 'register-pull-time-exclusion', principalArn, reason: 'named in retention.pullTimeUpdateExclusions' });
+    if (!have.has(principalArn)) changes.push({ kind: 'register-pull-time-exclusion', principalArn, from: false, to: true, reason: `registry: pull-time update exclusion for ${principalArn} (named in retention.pullTimeUpdateExclusions)` });
   }
   if (wanted.mode === 'replace') {
     for (const principalArn of [...have].sort()) {
-      if (!want.has(principalArn)) changes.push({ kind: 'deregister-pull-time-exclusion', principalArn, reason: 'not named in retention.pullTimeUpdateExclusions (mode replace)' });
+      if (!want.has(principalArn)) changes.push({ kind: 'deregister-pull-time-exclusion', principalArn, from: true, to: false, reason: `registry: no pull-time update exclusion for ${principalArn} (not named in retention.pullTimeUpdateExclusions, mode replace)` });
     }
   }
   return changes;
