@@ -8,6 +8,7 @@ import {
   MAX_REPOSITORIES_PER_WORK_ITEM,
   MAX_TAG_MUTABILITY_EXCLUSIONS,
 } from './limits';
+import { TargetsSchema } from './targets/schema';
 
 /** Scan severities from the most to the least severe, as ECR names them. */
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'] as const;
@@ -154,6 +155,7 @@ export const PolicySchema = z.strictObject({
   enforce: EnforceSchema.default(() => EnforceSchema.parse({})),
   events: EventsSchema.default(() => EventsSchema.parse({})),
   runtime: RuntimeSchema.default(() => RuntimeSchema.parse({})),
+  targets: TargetsSchema.default(() => TargetsSchema.parse({})),
 });
 
 /** The validated policy, defaults filled in. */
