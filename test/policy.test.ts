@@ -35,6 +35,7 @@ describe('policy', () => {
       enforce: { mode: 'apply' },
       events: { enabled: true, busName: 'default', source: 'ecr-keeper' },
       runtime: { concurrency: 8, fanOut: false, repositoriesPerWorkItem: 20 },
+      targets: { roleName: 'ecr-keeper-member', externalId: null },
     });
   });
 
