@@ -242,15 +242,15 @@ describe('ecr-keeper enforce: replication against moto', () => {
     expect(await replicationRules(clients)).toEqual([{ destinations: [{ region: 'eu-west-1', registryId: clients.accountId }] }]);
   });
 
-  it('rejects the registry itself as a destination with exit 2, before any write', async () => {
+  it('skips the registry itself as a destination, so that one policy serves the region it replicates to', async () => {
     const clients = motoClients();
     await createRepository(clients, 'svc/api');
     const ecrCalls = countCalls(clients.ecr);
     const policy: PolicyInput = { replication: { rules: [{ destinations: [{ region: 'us-east-1', registryId: clients.accountId }] }] } };
-    const { code, stderr } = await enforce(clients, policy, '--apply');
-    expect(code).toBe(2);
-    expect(stderr).toContain(`replication.rules[0].destinations[0]: ${clients.accountId}/us-east-1 is this registry itself`);
-    expect(writeCalls(ecrCalls)).toEqual({});
+    const { code } = await enforce(clients, policy, '--apply');
+    expect(code).toBe(0);
+    expect(writeCalls(ecrCalls)).not.toHaveProperty('PutReplicationConfiguration');
+    expect(await replicationRules(clients)).toEqual([]);
   });
 
   it('does not send a configuration over ECR limits: the change fails, exit 1, and its event says why', async () => {
