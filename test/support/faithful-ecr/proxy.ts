@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { formParameters, refusedAssumeRole } from './assume-role';
 import { createEcrLayer } from './ecr-layer';
 import { createEnricher, ECR_TARGET_PREFIX } from './enrich';
 import { createFaultInjector, faultAnswer, noFaults, seededRandom } from './faults';
@@ -27,9 +28,11 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The name a request is counted under: the operation of `X-Amz-Target`, else `METHOD /path`. */
-function actionOf(req: IncomingMessage, target: string | undefined): string {
+/** The name a request is counted under: the operation of `X-Amz-Target`, else a query protocol's `Action` (STS), else `METHOD /path`. */
+function actionOf(req: IncomingMessage, target: string | undefined, body: Buffer): string {
   if (target) return target.slice(target.lastIndexOf('.') + 1);
+  const action = formParameters({ headers: req.headers, body })?.get('Action');
+  if (action) return action;
   return `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]}`;
 }
 
@@ -42,7 +45,8 @@ function answer(res: ServerResponse, response: HttpResponse): void {
 /**
  * Starts a loopback HTTP layer in front of moto_server that makes it answer like ECR: paged listings
  * with opaque `nextToken`s, the `tagStatus` filter, `subjectManifestDigest` / `artifactMediaType` in
- * DescribeImages, and faults (throttling, 5xx, resets, latency) at seeded rates. Every other request
+ * DescribeImages, faults (throttling, 5xx, resets, latency) at seeded rates, and an AssumeRole refused into
+ * the accounts of `refuseAssumeRole` (moto lets any role be assumed). Every other request
  * (EventBridge, SQS, moto-api, ...) is forwarded unchanged. Faults are injected before forwarding,
  * so a faulted request never reaches moto.
  *
@@ -62,11 +66,12 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
     ...(options.enrich === false ? {} : { enricher: createEnricher(upstream) }),
   });
   const counters: FaithfulEcrStats = { requests: 0, byAction: {}, injected: noFaults(), layerErrors: 0 };
+  let refusedAccounts = new Set(options.refuseAssumeRole ?? []);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const target = headerValue(req, 'x-amz-target');
-    const action = actionOf(req, target);
+    const action = actionOf(req, target, body);
     counters.requests++;
     counters.byAction[action] = (counters.byAction[action] ?? 0) + 1;
 
@@ -83,6 +88,8 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
     }
 
     const request: HttpRequest = { method: req.method ?? 'GET', path, headers: req.headers, body };
+    const refusal = refusedAssumeRole(request, refusedAccounts);
+    if (refusal) return answer(res, refusal);
     let response: HttpResponse;
     try {
       response = target?.startsWith(ECR_TARGET_PREFIX) ? await ecr.handle(action, request) : await upstream.send(request);
@@ -110,6 +117,9 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
   return {
     endpoint: `http://127.0.0.1:${port}`,
     setFaults: (rates) => faults.set(rates),
+    refuseAssumeRole: (accounts) => {
+      refusedAccounts = new Set(accounts);
+    },
     stats: () => ({
       requests: counters.requests,
       byAction: { ...counters.byAction },

@@ -25,6 +25,8 @@ export interface FaithfulEcrOptions {
   seed?: number;
   /** Add `subjectManifestDigest` / `artifactMediaType` to DescribeImages as ECR does (default true). */
   enrich?: boolean;
+  /** Accounts whose roles STS refuses to let anyone assume (HTTP 403 `AccessDenied`), as a member without the role. */
+  refuseAssumeRole?: string[];
 }
 
 /** Faults injected since the layer started. */
@@ -54,6 +56,8 @@ export interface FaithfulEcr {
   endpoint: string;
   /** Replaces the fault rates for the requests that follow. */
   setFaults(faults: FaultRates): void;
+  /** Replaces the accounts whose roles cannot be assumed. */
+  refuseAssumeRole(accounts: string[]): void;
   /** A snapshot of the counters. */
   stats(): FaithfulEcrStats;
   /** Closes the server and every open connection. */
