@@ -17,5 +17,28 @@ module.exports = async ({ resolveVariable }) => {
   const eventBusArn = busName.startsWith('arn:')
     ? busName
     : { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${busName}` };
-  return { json: JSON.stringify(data ?? {}), file, onPushTimeout, eventBusArn };
+  const organizationId = (await resolveVariable('param:organizationId, ""')) || '';
+  return { json: JSON.stringify(data ?? {}), file, onPushTimeout, eventBusArn, hubBusResources: hubBusResources(data?.targets, organizationId) };
 };
+
+// The default bus's policy letting member accounts forward their ECR events to it (deploy/member.yml): the
+// policy's targets.accounts, or every account of the organization (the organizationId param). No members, no policy.
+function hubBusResources(targets, organizationId) {
+  const accounts = targets?.accounts;
+  if (accounts === undefined) return { Resources: {} };
+  const statement = {
+    Sid: 'EcrKeeperMembersForwardEvents',
+    Effect: 'Allow',
+    Action: 'events:PutEvents',
+    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default' },
+  };
+  if (accounts === 'organization') {
+    if (!/^o-[a-z0-9]{10,32}$/.test(organizationId)) {
+      throw new Error('targets.accounts is "organization": set the organizationId param (o-...) so that its accounts may forward events to the hub');
+    }
+    Object.assign(statement, { Principal: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } } });
+  } else if (Array.isArray(accounts)) {
+    Object.assign(statement, { Principal: { AWS: accounts.map((a) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${a}:root` })) } });
+  } else return { Resources: {} };
+  return { Resources: { HubBusMemberPolicy: { Type: 'AWS::Events::EventBusPolicy', Properties: { StatementId: 'EcrKeeperMembers', Statement: statement } } } };
+}

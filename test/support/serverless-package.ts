@@ -35,14 +35,15 @@ export interface ServicePackage {
 
 /**
  * Runs `serverless package` offline into a fresh directory (the local osls, bounded in time) and reads the
- * result. Call it once per test file: it takes a few seconds.
+ * result. Call it once per test file: it takes a few seconds. `args` are more CLI options
+ * (`--param=policyFile=test/fixtures/policy/hub-targets.yaml`).
  */
-export function packageService(): ServicePackage {
+export function packageService(args: string[] = []): ServicePackage {
   const dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-package-'));
   // serverless-esbuild stages each function in a temporary directory of its own and leaves it there.
   const scratch = join(dir, 'tmp');
   mkdirSync(scratch);
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--package', dir], {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--package', dir, ...args], {
     cwd: ROOT,
     timeout: 120_000,
     stdio: 'pipe',
