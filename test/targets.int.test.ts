@@ -25,7 +25,7 @@ const previousEndpoint = process.env.AWS_ENDPOINT_URL;
 const REFUSED = newAccountId();
 
 beforeAll(async () => {
-  proxy = await startFaithfulEcr({ upstream: inject('motoEndpoint'), refuseAssumeRole: [REFUSED] });
+  proxy = await startFaithfulEcr({ upstream: inject('motoEndpoint'), refuseAssumeRole: [REFUSED], disabledRegions: ['ap-east-1'] });
   // The SDK reads its endpoint from the environment, as in production: here, the layer.
   process.env.AWS_ENDPOINT_URL = proxy.endpoint;
 });
@@ -108,6 +108,19 @@ describe('targets on one moto', () => {
     expect(failed.map((t) => `${t.accountId}/${t.region}`)).toEqual([`${REFUSED}/us-east-1`, `${REFUSED}/eu-west-1`]);
     for (const t of failed) expect(t.error).toEqual({ code: 'AccessDenied', message: expect.stringContaining(`role/ecr-keeper-member`) });
     expect(report.summary).toMatchObject({ targets: 6, failedTargets: 2 });
+  });
+
+  it('reports a target whose region is not enabled, and completes the others', async () => {
+    const h = await hub();
+    const { targets, factory } = await targetsOf(h, { accounts: [h.accountId, newAccountId()], regions: ['us-east-1', 'ap-east-1'] });
+
+    const outcomes = await runOverTargets(targets, (t) => listed(factory, t));
+
+    expect(outcomes.filter((o) => o.error).map((o) => [o.target.region, o.error?.code])).toEqual([
+      ['ap-east-1', 'UnrecognizedClientException'],
+      ['ap-east-1', 'UnrecognizedClientException'],
+    ]);
+    expect(outcomes.filter((o) => o.result)).toHaveLength(2);
   });
 
   it("covers the organization's ACTIVE accounts", async () => {

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { formParameters, refusedAssumeRole } from './assume-role';
+import { disabledRegionAnswer, formParameters, refusedAssumeRole } from './target-faults';
 import { createEcrLayer } from './ecr-layer';
 import { createEnricher, ECR_TARGET_PREFIX } from './enrich';
 import { createFaultInjector, faultAnswer, noFaults, seededRandom } from './faults';
@@ -46,7 +46,7 @@ function answer(res: ServerResponse, response: HttpResponse): void {
  * Starts a loopback HTTP layer in front of moto_server that makes it answer like ECR: paged listings
  * with opaque `nextToken`s, the `tagStatus` filter, `subjectManifestDigest` / `artifactMediaType` in
  * DescribeImages, faults (throttling, 5xx, resets, latency) at seeded rates, and an AssumeRole refused into
- * the accounts of `refuseAssumeRole` (moto lets any role be assumed). Every other request
+ * the accounts of `refuseAssumeRole` (moto lets any role be assumed), and calls to `disabledRegions` refused. Every other request
  * (EventBridge, SQS, moto-api, ...) is forwarded unchanged. Faults are injected before forwarding,
  * so a faulted request never reaches moto.
  *
@@ -67,6 +67,7 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
   });
   const counters: FaithfulEcrStats = { requests: 0, byAction: {}, injected: noFaults(), layerErrors: 0 };
   let refusedAccounts = new Set(options.refuseAssumeRole ?? []);
+  const disabledRegions = new Set(options.disabledRegions ?? []);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
@@ -88,7 +89,7 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
     }
 
     const request: HttpRequest = { method: req.method ?? 'GET', path, headers: req.headers, body };
-    const refusal = refusedAssumeRole(request, refusedAccounts);
+    const refusal = refusedAssumeRole(request, refusedAccounts) ?? (path.startsWith(MOTO_API_PATH) ? undefined : disabledRegionAnswer(request, disabledRegions));
     if (refusal) return answer(res, refusal);
     let response: HttpResponse;
     try {

@@ -27,6 +27,8 @@ export interface FaithfulEcrOptions {
   enrich?: boolean;
   /** Accounts whose roles STS refuses to let anyone assume (HTTP 403 `AccessDenied`), as a member without the role. */
   refuseAssumeRole?: string[];
+  /** Opt-in regions no account has enabled: ECR and EventBridge calls signed for them are refused (`UnrecognizedClientException`). */
+  disabledRegions?: string[];
 }
 
 /** Faults injected since the layer started. */

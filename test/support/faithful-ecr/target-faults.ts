@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jsonError } from './json-error';
 import type { HttpRequest, HttpResponse } from './types';
 
 /** The query-protocol parameters of a form-encoded request body (STS, as the SDK sends it). */
@@ -33,4 +34,23 @@ export function refusedAssumeRole(request: Pick<HttpRequest, 'headers' | 'body'>
   if (params?.get('Action') !== 'AssumeRole') return undefined;
   const roleArn = params.get('RoleArn') ?? '';
   return accounts.has(roleArn.split(':')[4] ?? '') ? accessDenied(roleArn) : undefined;
+}
+
+/** The region a request is signed for: its SigV4 credential scope. */
+function signedRegion(request: Pick<HttpRequest, 'headers'>): string | undefined {
+  const authorization = request.headers.authorization;
+  return typeof authorization === 'string' ? /Credential=[^/]+\/\d+\/([^/]+)\//.exec(authorization)?.[1] : undefined;
+}
+
+/**
+ * What AWS answers a call to an opt-in region the account has not enabled: the credentials are not
+ * recognised there (HTTP 403 `UnrecognizedClientException`). `undefined` for a request to any other region.
+ *
+ * @example
+ * const refusal = disabledRegionAnswer(request, new Set(['ap-east-1']));
+ */
+export function disabledRegionAnswer(request: Pick<HttpRequest, 'headers'>, regions: ReadonlySet<string>): HttpResponse | undefined {
+  const region = signedRegion(request);
+  if (region === undefined || !regions.has(region) || formParameters(request as HttpRequest) !== undefined) return undefined;
+  return jsonError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
 }
