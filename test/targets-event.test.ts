@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventPlace, parseRepositoryArn, targetOfEvent, targetScope, type TargetScope } from '../lib/targets/event-target';
+import { eventPlace, functionPlace, parseRepositoryArn, targetOfEvent, targetScope, type TargetScope } from '../lib/targets/event-target';
 import { sampleEvent } from './support/sample-events';
 
 const HUB = '111111111111';
@@ -90,5 +90,12 @@ describe('parseRepositoryArn', () => {
     expect(parseRepositoryArn(`arn:aws-us-gov:ecr:us-gov-east-1:${MEMBER}:repository/a/b`)).toEqual({ partition: 'aws-us-gov', region: 'us-gov-east-1', accountId: MEMBER });
     expect(parseRepositoryArn(`arn:aws:ecr:us-east-1:${MEMBER}:registry`)).toBeUndefined();
     expect(parseRepositoryArn('team/api')).toBeUndefined();
+  });
+});
+
+describe('functionPlace', () => {
+  it("reads a function's account and region from its ARN", () => {
+    expect(functionPlace(`arn:aws-cn:lambda:cn-north-1:${HUB}:function:ecr-keeper-dev-on-push`)).toEqual({ accountId: HUB, region: 'cn-north-1' });
+    expect(functionPlace('not-an-arn')).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateTargets, sumSummaries } from '../lib/targets/aggregate';
+import { renderByTarget } from '../lib/targets/render';
 import { runOverTargets } from '../lib/targets/run';
 import type { Target } from '../lib/targets/types';
 
@@ -80,5 +81,28 @@ describe('aggregateTargets', () => {
 
   it('leaves out a summary field the targets disagree on', () => {
     expect(sumSummaries([{ mode: 'apply', n: 1 }, { mode: 'dry-run', n: 2 }], { mode: 'dry-run', n: 0 })).toEqual({ n: 3 });
+  });
+});
+
+describe('renderByTarget', () => {
+  const report = aggregateTargets([{ target: TARGETS[0]!, result: result(2, 0) }, { target: TARGETS[2]!, error: { code: 'AccessDenied', message: 'no' } }], empty);
+  const one = (entry: { repositories: unknown[] }) => `${entry.repositories.length} repositories\n`;
+
+  it('groups a table by target, a failed target showing its error, then the totals', () => {
+    expect(renderByTarget(report, 'table', one)).toBe(
+      ['== 111111111111 / us-east-1 ==', '', '2 repositories', '', '== 222222222222 / us-east-1 ==', '', 'FAILED: AccessDenied: no', '', '== All targets ==', '', '2 targets, 1 failed (222222222222/us-east-1)', ''].join('\n'),
+    );
+  });
+
+  it('heads each target in markdown', () => {
+    expect(renderByTarget(report, 'markdown', one)).toContain('## 222222222222 / us-east-1\n\n**failed**: AccessDenied: no');
+  });
+
+  it('is the JSON report itself in JSON', () => {
+    expect(JSON.parse(renderByTarget(report, 'json', one))).toEqual(report);
+  });
+
+  it("renders a single target as the job alone, as before targets", () => {
+    expect(renderByTarget(aggregateTargets([{ target: TARGETS[0]!, result: result(2, 0) }], empty), 'table', one)).toBe('2 repositories\n');
   });
 });

@@ -123,3 +123,15 @@ export function targetOfEvent(event: PlacedEvent, scope: TargetScope): EventTarg
   }
   return { kind: 'target', target: { accountId: place.accountId, region: place.region, partition: place.partition } };
 }
+
+/**
+ * The account and region a Lambda function runs in, from its ARN (the context's `invokedFunctionArn`):
+ * what a handler's targets default to, known without an AWS call.
+ *
+ * @example
+ * functionPlace('arn:aws:lambda:eu-west-1:123456789012:function:ecr-keeper-dev-on-push'); // { accountId: '123456789012', region: 'eu-west-1' }
+ */
+export function functionPlace(functionArn: string): { accountId: string; region: string } | undefined {
+  const [, , service, region, accountId] = functionArn.split(':');
+  return service === 'lambda' && region && accountId && /^\d{12}$/.test(accountId) ? { accountId, region } : undefined;
+}
