@@ -2,7 +2,7 @@ import type { ReplicationRule, Repository } from '@aws-sdk/client-ecr';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planRegistryReplication, planReplication, planRepositorySettings, replicationLimitProblems } from '../lib/enforce/plan';
-import type { RegistryScanning } from '../lib/enforce/types';
+import type { RegistryScanning } from '../lib/registry';
 import { parsePolicy, type PolicyInput } from '../lib/policy';
 
 const ACCOUNT = '123456789012';

@@ -5,7 +5,8 @@ import {
   type ImageDetail,
 } from '@aws-sdk/client-ecr';
 import type { Deadline } from '../deadline';
-import { planRepositorySettings, planReplication, scanOnPushState, tagMutabilityOf } from '../enforce/plan';
+import { planRepositorySettings, planReplication } from '../enforce/plan';
+import { addToTally, isTagged, scanOnPushState, tagMutabilityOf } from '../registry';
 import { isAwsError } from '../errors';
 import { allSettledOrThrow } from '../settle';
 import type { Log } from '../log';
@@ -15,9 +16,9 @@ import { readRegistry, type RegistryState } from '../aws/registry';
 import { readRepositoryImages } from '../cleanup/read';
 import { planWalkedRepository } from '../cleanup/run';
 import { walkOptionsFor } from '../walk-options';
-import { decodeCursor, isTagged, mapRepositories, type WalkedRepository } from '../walker';
+import { decodeCursor, mapRepositories, type WalkedRepository } from '../walker';
 import { analyseRepositoryPolicy } from './repository-policy';
-import type { AuditReport, ImageTally, LastScan, RepositoryAudit } from './types';
+import type { AuditReport, LastScan, RepositoryAudit } from './types';
 
 /** What {@link runAudit} needs. */
 export interface AuditDeps {
@@ -36,11 +37,6 @@ export interface AuditOptions {
   concurrency?: number;
   /** Called after each repository, for a progress indicator. */
   onProgress?: (done: number, repositoryName: string) => void;
-}
-
-function add(tally: ImageTally, image: ImageDetail): void {
-  tally.count++;
-  tally.bytes += image.imageSizeInBytes ?? 0;
 }
 
 function toLastScan(image: ImageDetail): LastScan {
@@ -105,8 +101,8 @@ export async function auditRepository(
       const read = await readRepositoryImages(ecr, repo);
       for (const image of read.images) {
         if ((image.imageStatus ?? 'ACTIVE') !== 'ACTIVE') continue;
-        add(total, image);
-        add(isTagged(image) ? tagged : untagged, image);
+        addToTally(total, image);
+        addToTally(isTagged(image) ? tagged : untagged, image);
         if (image.imageScanStatus || image.imageScanFindingsSummary) {
           const t = image.imagePushedAt?.getTime() ?? 0;
           if (!newestScanned || t > (newestScanned.imagePushedAt?.getTime() ?? 0)) newestScanned = image;

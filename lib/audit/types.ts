@@ -1,13 +1,9 @@
 import type { RegistryScanningRule, ReplicationRule } from '@aws-sdk/client-ecr';
-import type { PlanNote, RepositoryChange, ReplicationChange, TagMutabilitySetting } from '../enforce/types';
+import type { PlanNote, RepositoryChange, ReplicationChange } from '../enforce/types';
+import type { ImageTally, TagMutabilitySetting } from '../registry';
 import type { ErrorInfo } from '../errors';
 import type { RepositoryAccess } from './repository-policy';
 
-/** An image count and its bytes. */
-export interface ImageTally {
-  count: number;
-  bytes: number;
-}
 
 /** The newest image that carries scan information. */
 export interface LastScan {

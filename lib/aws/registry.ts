@@ -5,7 +5,7 @@ import {
   type RegistryScanningRule,
   type ReplicationRule,
 } from '@aws-sdk/client-ecr';
-import type { RegistryScanning } from '../enforce/types';
+import type { RegistryScanning } from '../registry';
 import { allSettledOrThrow } from '../settle';
 
 /** The registry's identity and replication rules: what DescribeRegistry tells. */

@@ -1,5 +1,5 @@
 import type { ImageDetail } from '@aws-sdk/client-ecr';
-import { isTagged } from '../walker';
+import { isTagged } from '../registry';
 import { INDEX_MEDIA_TYPES } from './media-types';
 import type {
   CleanupImage,

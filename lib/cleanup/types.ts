@@ -1,5 +1,5 @@
 import type { ImageDetail } from '@aws-sdk/client-ecr';
-import type { ImageTally } from '../audit/types';
+import type { ImageTally } from '../registry';
 import type { ErrorInfo } from '../errors';
 import type { Policy } from '../policy';
 import type { RepositoryFailure } from '../walker';

@@ -1,65 +1,16 @@
 import type { ReplicationDestination, ReplicationRule, Repository } from '@aws-sdk/client-ecr';
 import { MAX_REPLICATION_DESTINATIONS, MAX_REPLICATION_FILTERS_PER_RULE, MAX_REPLICATION_RULES } from '../limits';
 import type { Policy } from '../policy';
-import type {
-  PlanNote,
-  RegistryIdentity,
-  RegistryScanning,
-  ReplicationChange,
-  RepositoryChange,
-  TagMutabilitySetting,
-} from './types';
-
-/** ECR's WILDCARD filter: `*` matches any run of characters, the rest literally, across the whole name. */
-export function wildcardMatch(filter: string, name: string): boolean {
-  const source = filter
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`).test(name);
-}
-
-/** The repository's current tag mutability, exclusions sorted and de-duplicated. */
-export function tagMutabilityOf(repository: Repository): TagMutabilitySetting {
-  return {
-    mode: repository.imageTagMutability ?? 'MUTABLE',
-    exclusions: normaliseExclusions((repository.imageTagMutabilityExclusionFilters ?? []).map((f) => f.filter ?? '')),
-  };
-}
-
-function normaliseExclusions(filters: readonly string[]): string[] {
-  return [...new Set(filters.filter(Boolean))].sort();
-}
-
-function sameSetting(a: TagMutabilitySetting, b: TagMutabilitySetting): boolean {
-  return a.mode === b.mode && a.exclusions.length === b.exclusions.length && a.exclusions.every((x, i) => x === b.exclusions[i]);
-}
-
-/** A tag mutability setting for people: `IMMUTABLE_WITH_EXCLUSION [latest, v*]`. */
-export function describeTagMutability(s: TagMutabilitySetting): string {
-  return s.exclusions.length > 0 ? `${s.mode} [${s.exclusions.join(', ')}]` : s.mode;
-}
-
-/** How scan-on-push stands for a repository, from its own flag and the registry's configuration. */
-export interface ScanOnPushState {
-  /** The repository-level flag (deprecated by ECR in favour of registry-level rules). */
-  repository: boolean;
-  /** True when a BASIC registry rule with SCAN_ON_PUSH covers the repository. */
-  registryRule: boolean;
-  /** True when the registry uses enhanced (Inspector) scanning, which covers scanning on its own terms. */
-  enhanced: boolean;
-  /** Whether pushed images get scanned. */
-  effective: boolean;
-}
-
-/** Scan-on-push for one repository, from both the repository flag and the registry configuration. */
-export function scanOnPushState(repository: Repository, registry: RegistryScanning): ScanOnPushState {
-  const name = repository.repositoryName ?? '';
-  const own = repository.imageScanningConfiguration?.scanOnPush === true;
-  const enhanced = registry.scanType === 'ENHANCED';
-  const registryRule = !enhanced && registry.scanOnPushFilters.some((f) => wildcardMatch(f, name));
-  return { repository: own, registryRule, enhanced, effective: enhanced || own || registryRule };
-}
+import {
+  describeTagMutability,
+  normaliseExclusions,
+  sameTagMutability,
+  scanOnPushState,
+  tagMutabilityOf,
+  type RegistryScanning,
+  type TagMutabilitySetting,
+} from '../registry';
+import type { PlanNote, RegistryIdentity, ReplicationChange, RepositoryChange } from './types';
 
 /**
  * Plans the settings of one repository against the policy: tag mutability (exclusions compared as
@@ -83,7 +34,7 @@ export function planRepositorySettings(
     mode: policy.tagMutability.mode,
     exclusions: normaliseExclusions(policy.tagMutability.exclusions),
   };
-  if (!sameSetting(from, to)) {
+  if (!sameTagMutability(from, to)) {
     changes.push({
       kind: 'set-tag-mutability',
       repositoryName,

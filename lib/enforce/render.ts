@@ -1,6 +1,6 @@
 import { renderMarkdownTable, renderTable, type Column, type OutputFormat } from '../report/table';
 import { reportOutcomes } from './outcomes';
-import { describeTagMutability } from './plan';
+import { describeTagMutability } from '../registry';
 import type { ChangeOutcome, EnforceReport, SettingChange } from './types';
 
 const COLUMNS: Column[] = [{ header: 'TARGET' }, { header: 'SETTING' }, { header: 'FROM' }, { header: 'TO' }, { header: 'OUTCOME' }];

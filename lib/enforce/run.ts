@@ -12,7 +12,8 @@ import { applyChanges } from './apply';
 import { enforcedEvents } from './enforced-event';
 import { countOutcomes, runOutcomes } from './outcomes';
 import { planReplication, planRepositorySettings } from './plan';
-import type { EnforceMode, EnforceReport, EnforceScope, EnforceTrigger, RegistryScanning, RepositoryEnforcement } from './types';
+import type { RegistryScanning } from '../registry';
+import type { EnforceMode, EnforceReport, EnforceScope, EnforceTrigger, RepositoryEnforcement } from './types';
 
 /** What {@link runEnforce} needs; without `events` nothing is published. */
 export interface EnforceDeps {

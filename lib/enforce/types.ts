@@ -1,12 +1,8 @@
-import type { ImageTagMutability, ReplicationRule, ScanType } from '@aws-sdk/client-ecr';
+import type { ReplicationRule } from '@aws-sdk/client-ecr';
+import type { TagMutabilitySetting } from '../registry';
 import type { ErrorInfo } from '../errors';
 import type { PublishResult } from '../events/publish';
 
-/** A repository's tag mutability: the mode and its wildcard exclusion filters. */
-export interface TagMutabilitySetting {
-  mode: ImageTagMutability;
-  exclusions: string[];
-}
 
 /** One change to one repository's settings, with the reason it is needed. */
 export type RepositoryChange =
@@ -64,15 +60,6 @@ export interface RegistryIdentity {
 
 /** Any change an enforcement plan holds. */
 export type SettingChange = RepositoryChange | ReplicationChange;
-
-/** The registry-level scanning configuration as the plans see it. */
-export interface RegistryScanning {
-  scanType: ScanType;
-  /** Wildcard repository filters of BASIC `SCAN_ON_PUSH` rules. */
-  scanOnPushFilters: string[];
-  /** Wildcard repository filters of `CONTINUOUS_SCAN` rules. */
-  continuousFilters: string[];
-}
 
 /** What the plan noticed and did not change, e.g. enhanced scanning it will not fight. */
 export interface PlanNote {

@@ -1,7 +1,7 @@
 import { DescribeImageScanFindingsCommand, StartImageScanCommand, type ECRClient, type Repository } from '@aws-sdk/client-ecr';
 import { failFastOn } from '../aws/fail-fast';
-import { scanOnPushState, wildcardMatch } from '../enforce/plan';
-import type { RegistryScanning } from '../enforce/types';
+import { scanOnPushState, wildcardMatch } from '../registry';
+import type { RegistryScanning } from '../registry';
 import { errorCode, isAwsError } from '../errors';
 import type { ScanImage, ScanOrigin } from './types';
 

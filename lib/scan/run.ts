@@ -1,7 +1,7 @@
 import type { ECRClient, Repository } from '@aws-sdk/client-ecr';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { readRegistryScanning } from '../aws/registry';
-import type { RegistryScanning } from '../enforce/types';
+import type { RegistryScanning } from '../registry';
 import { AwsCallError } from '../errors';
 import { publishEvents, type PublishResult } from '../events/publish';
 import { silentLog, type Log } from '../log';
