@@ -1,5 +1,5 @@
-import { toErrorInfo } from '../errors';
 import { DEFAULT_TARGET_CONCURRENCY } from '../limits';
+import { mapBoundedArray } from '../walker/pool';
 import type { Target, TargetOutcome } from './types';
 
 /** Options of {@link runOverTargets}. */
@@ -11,10 +11,10 @@ export interface RunOverTargetsOptions {
 }
 
 /**
- * Runs `work` for every target, at most `concurrency` at once, and waits for all of them. A target whose
- * work throws (its role could not be assumed, its region is not enabled, it stayed throttled past the SDK's
- * retries) becomes an outcome with `error: { code, message }` (the AWS error code); the other targets
- * complete. Outcomes come back in the order of `targets`.
+ * Runs `work` for every target, at most `concurrency` at once (the walker's bounded pool), and waits for all
+ * of them. A target whose work throws (its role could not be assumed, its region is not enabled, it stayed
+ * throttled past the SDK's retries) becomes an outcome with `error: { code, message }` (the AWS error code);
+ * the other targets complete. Outcomes come back in the order of `targets`.
  *
  * @example
  * const outcomes = await runOverTargets(targets, (t) => runAudit(factory.clients(t), policy), { concurrency: 4 });
@@ -24,21 +24,17 @@ export async function runOverTargets<T>(
   work: (target: Target) => Promise<T>,
   options: RunOverTargetsOptions = {},
 ): Promise<TargetOutcome<T>[]> {
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_TARGET_CONCURRENCY));
-  const outcomes: TargetOutcome<T>[] = new Array(targets.length);
-  let next = 0;
-  async function lane(): Promise<void> {
-    while (next < targets.length) {
-      const index = next++;
-      const target = targets[index]!;
-      try {
-        outcomes[index] = { target, result: await work(target) };
-      } catch (err) {
-        options.onError?.(target, err);
-        outcomes[index] = { target, error: toErrorInfo(err) };
-      }
+  const indexed = targets.map((target, index) => ({ target, index }));
+  const run = await mapBoundedArray(indexed, options.concurrency ?? DEFAULT_TARGET_CONCURRENCY, async ({ target }) => {
+    try {
+      return await work(target);
+    } catch (err) {
+      options.onError?.(target, err);
+      throw err;
     }
-  }
-  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, lane));
+  });
+  const outcomes: TargetOutcome<T>[] = new Array(targets.length);
+  for (const { item, value } of run.results) outcomes[item.index] = { target: item.target, result: value };
+  for (const { item, error } of run.failures) outcomes[item.index] = { target: item.target, error };
   return outcomes;
 }
