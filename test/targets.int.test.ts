@@ -5,10 +5,9 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parsePolicy } from '../lib/policy';
 import { aggregateTargets } from '../lib/targets/aggregate';
-import { createTargetClients } from '../lib/targets/clients';
-import { createAccountCredentials } from '../lib/targets/credentials';
-import { resolveTargets } from '../lib/targets/resolve';
+import type { TargetClients } from '../lib/targets/clients';
 import { runOverTargets } from '../lib/targets/run';
+import { openTargetsSession } from '../lib/targets/session';
 import { targetKey, type Target } from '../lib/targets/types';
 import { walkRepositories } from '../lib/walker';
 import { newAccountId } from './support/aws';
@@ -47,13 +46,12 @@ async function hub(): Promise<{ accountId: string; credentials: AwsCredentialIde
 /** Resolves the policy's targets as the hub, and the clients for them. */
 async function targetsOf(h: Awaited<ReturnType<typeof hub>>, targets: object, overrides = {}) {
   const policy = parsePolicy({ targets });
-  const { caller, targets: resolved } = await resolveTargets(h, policy.targets, overrides);
-  const credentials = createAccountCredentials({ sts: h.sts, caller, roleName: policy.targets.roleName, externalId: policy.targets.externalId });
-  return { caller, targets: resolved, factory: createTargetClients({ credentials, baseCredentials: h.credentials }) };
+  const session = await openTargetsSession({ ...h, baseCredentials: h.credentials }, policy.targets, overrides);
+  return { caller: session.caller, targets: session.targets, factory: session.clients };
 }
 
 /** Repository names a target's registry holds, read with the target's own client. */
-async function listed(factory: ReturnType<typeof createTargetClients>, target: Target): Promise<string[]> {
+async function listed(factory: TargetClients, target: Target): Promise<string[]> {
   const names: string[] = [];
   for await (const repo of walkRepositories(factory.ecr(target), {})) names.push(repo.name);
   return names.sort();

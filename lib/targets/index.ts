@@ -20,5 +20,6 @@ export {
 } from './resolve';
 export { renderByTarget, targetHeading } from './render';
 export { runOverTargets, type RunOverTargetsOptions } from './run';
+export { createHandlerTargets, openTargetsSession, type HandlerTargets, type TargetsSession } from './session';
 export { AccountIdSchema, DEFAULT_MEMBER_ROLE_NAME, ORGANIZATION, RegionNameSchema, TargetsSchema, type TargetsPolicy } from './schema';
 export { targetKey, type Target, type TargetEntry, type TargetOutcome, type TargetResult, type TargetsReport, type TargetTotals } from './types';
