@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTargetClients } from '../lib/targets/clients';
 import { createAccountCredentials, memberRoleArn } from '../lib/targets/credentials';
+import { createHandlerTargets } from '../lib/targets/session';
 import type { Target } from '../lib/targets/types';
 
 const HUB = '111111111111';
@@ -126,5 +127,16 @@ describe('clients per target', () => {
     const factory = createTargetClients({ credentials });
     const made = factory.client(target(MEMBER, 'eu-west-1'), 'sts', (config) => new STSClient(config));
     expect(factory.client(target(MEMBER, 'eu-west-1'), 'sts', (config) => new STSClient(config))).toBe(made);
+  });
+});
+
+describe('createHandlerTargets', () => {
+  it("takes the function's own account as the caller's, and the policy's targets as its scope, without an AWS call", async () => {
+    setUp();
+    const handler = createHandlerTargets({ accounts: [HUB, MEMBER], regions: ['eu-west-1'], roleName: 'ecr-keeper-member', externalId: null }, { accountId: HUB, region: 'eu-west-1' }, { sts: stsClient() });
+    expect(handler.scope).toEqual({ accounts: [HUB, MEMBER], regions: ['eu-west-1'], partition: 'aws' });
+    expect(sts.calls()).toHaveLength(0);
+    await handler.clients.ecr({ accountId: MEMBER, region: 'eu-west-1', partition: 'aws' }).config.credentials();
+    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input.RoleArn).toBe(`arn:aws:iam::${MEMBER}:role/ecr-keeper-member`);
   });
 });
