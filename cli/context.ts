@@ -3,7 +3,7 @@ import type { AwsClients } from '../lib/aws/clients';
 import { createClients } from '../lib/aws/clients';
 import { UsageError } from '../lib/errors';
 import { streamLog, type Log } from '../lib/log';
-import type { Policy } from '../lib/policy';
+import { policyWarnings, type Policy } from '../lib/policy';
 import { loadPolicyFile, loadPolicyFromEnv } from '../lib/policy-loader';
 import { OUTPUT_FORMATS, type OutputFormat } from '../lib/report/table';
 
@@ -99,6 +99,8 @@ export async function commandContext(
     }
   }
   const policy = values.policy ? loadPolicyFile(values.policy) : loadPolicyFromEnv(io.env);
+  const log = streamLog(io.stderr, { verbose: values.verbose === true });
+  for (const warning of policyWarnings(policy)) log.warn(warning);
   const clients = io.clients ?? createClients(values.region ? { region: values.region } : {});
   return {
     io,
@@ -107,7 +109,7 @@ export async function commandContext(
     format,
     ...(values.repository?.length ? { names: values.repository } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
-    log: streamLog(io.stderr, { verbose: values.verbose === true }),
+    log,
   };
 }
 

@@ -1,7 +1,7 @@
 import { deadlineIn } from '../lib/deadline';
 import { DriftEventSchema, driftAction } from '../lib/enforce/drift-event';
-import { enforceResponse } from '../lib/enforce/response';
-import { policyEnforceMode, runEnforce } from '../lib/enforce/run';
+import { enforceJob, scopeRequest } from '../lib/enforce/job';
+import { executeJob } from '../lib/job/execute';
 import { keeperHandler } from './shared/middleware';
 import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
 
@@ -19,14 +19,15 @@ export function onDriftHandler({ clients, logger, policy }: HandlerRuntime) {
       return { ignored: action.reason };
     }
     const current = policy();
-    const report = await runEnforce({ ecr: clients.ecr, events: clients.events, log: logger }, current, {
-      mode: policyEnforceMode(current),
-      scope: action.scope,
-      trigger: action.trigger,
-      deadline: deadlineIn(context.getRemainingTimeInMillis()),
-    });
-    const response = enforceResponse(report);
-    logger.info('drift enforced', { trigger: action.trigger, summary: response.summary, changes: response.changes });
+    const report = await executeJob(
+      enforceJob,
+      { ...clients, log: logger },
+      current,
+      { mode: enforceJob.policyMode(current), ...scopeRequest(action.scope), trigger: action.trigger, deadline: deadlineIn(context.getRemainingTimeInMillis()) },
+      { publish: true },
+    );
+    const response = enforceJob.response(report);
+    logger.info('drift enforced', { trigger: action.trigger, ...response });
     return response;
   });
 }

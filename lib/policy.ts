@@ -112,8 +112,11 @@ const CleanupSchema = z.strictObject({
   keepPulledWithinDays: z.number().min(0).max(36500).nullable().default(null),
   /** Deletions per run, across all repositories. */
   maxDeletesPerRun: z.int().min(0).default(10000),
-  /** What the scheduled Lambda does: `dry-run` plans and reports only, `delete` deletes. The CLI needs --apply. */
-  mode: z.enum(['dry-run', 'delete']).default('dry-run'),
+  /**
+   * What the scheduled Lambda does: `dry-run` plans and reports only, `apply` deletes. The CLI needs --apply.
+   * `delete` is the deprecated spelling of `apply` (see {@link policyWarnings}).
+   */
+  mode: z.enum(['dry-run', 'apply', 'delete']).default('dry-run'),
 });
 
 const EnforceSchema = z.strictObject({
@@ -186,6 +189,20 @@ export function parsePolicy(input: unknown, origin = 'policy'): Policy {
   if (result.success) return result.data;
   const issues = formatIssues(result.error);
   throw new PolicyError(`invalid ${origin}:\n  ${issues.join('\n  ')}`, issues);
+}
+
+/**
+ * What a valid policy still says in a deprecated way, one sentence each: loaders log these as warnings.
+ *
+ * @example
+ * for (const warning of policyWarnings(policy)) log.warn(warning);
+ */
+export function policyWarnings(policy: Policy): string[] {
+  const warnings: string[] = [];
+  if (policy.cleanup.mode === 'delete') {
+    warnings.push('cleanup.mode "delete" is deprecated: write "apply" (it means the same; "delete" will be refused in a later version)');
+  }
+  return warnings;
 }
 
 /** The default policy (no file): what `parsePolicy({})` gives. */

@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { onPushHandler } from '../functions/on-push';
 import type { AuditReport } from '../lib/audit/types';
-import { cleanupSummary } from '../lib/cleanup/summary-event';
+import { cleanupSummary } from '../lib/cleanup/response';
 import type { CleanupReport } from '../lib/cleanup/types';
 import { reportOutcomes } from '../lib/enforce/outcomes';
 import type { EnforceReport } from '../lib/enforce/types';

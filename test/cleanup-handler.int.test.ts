@@ -3,7 +3,7 @@ import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { cleanupHandler } from '../functions/cleanup';
-import { cleanupSummary } from '../lib/cleanup/summary-event';
+import { cleanupSummary } from '../lib/cleanup/response';
 import { parsePolicy, type PolicyInput } from '../lib/policy';
 import { walkImages } from '../lib/walker';
 import { imageIndex, imageManifest, pushImage } from '../scripts/seed/images';
@@ -57,9 +57,9 @@ describe('cleanup Lambda handler', () => {
     const clients = motoClients();
     await seed(clients);
 
-    const result = (await handlerFor(clients, { cleanup: { untaggedOlderThanDays: 0, mode: 'delete' } })(scheduledEvent, lambdaContext())) as HandlerResult;
+    const result = (await handlerFor(clients, { cleanup: { untaggedOlderThanDays: 0, mode: 'apply' } })(scheduledEvent, lambdaContext())) as HandlerResult;
 
-    expect(result.summary).toMatchObject({ mode: 'delete', deleted: { count: 2 }, failed: 0 });
+    expect(result.summary).toMatchObject({ mode: 'apply', deleted: { count: 2 }, failed: 0 });
     expect(result.repositories).toEqual([{ repositoryName: 'svc/api', planned: { count: 2, bytes: 20_000_000 }, deleted: { count: 2, bytes: 20_000_000 }, failed: 0 }]);
     expect(await digests(clients)).toBe(3);
   });
@@ -67,7 +67,7 @@ describe('cleanup Lambda handler', () => {
   it('stops at the deadline and returns a cursor to resume with', async () => {
     const clients = motoClients();
     await seed(clients);
-    const result = (await handlerFor(clients, { cleanup: { mode: 'delete' } })({ publish: false }, lambdaContext({ remainingMs: 1000 }))) as HandlerResult;
+    const result = (await handlerFor(clients, { cleanup: { mode: 'apply' } })({ publish: false }, lambdaContext({ remainingMs: 1000 }))) as HandlerResult;
     expect(result.summary).toMatchObject({ complete: false, repositories: 0 });
     expect(result.summary.cursor).toEqual(expect.any(String));
     expect(result.events).toBeNull();

@@ -13,7 +13,7 @@ const plan = planRepositoryCleanup(
   { rules, now: NOW, cap: Infinity },
 );
 const summary: CleanupSummary = {
-  mode: 'delete',
+  mode: 'apply',
   repositories: 1,
   repositoriesWithGarbage: 1,
   images: 5,
@@ -39,10 +39,12 @@ const applied: ApplyResult = {
   complete: true,
 };
 const report: CleanupReport = {
-  mode: 'delete',
+  schemaVersion: 1,
+  job: 'cleanup',
+  mode: 'apply',
   generatedAt: NOW.toISOString(),
   rules,
-  repositories: [{ mode: 'delete', repositoryName: 'team/app', plan, applied }],
+  repositories: [{ mode: 'apply', repositoryName: 'team/app', plan, applied }],
   failures: [{ repositoryName: 'team/locked', error: { code: 'AccessDeniedException', message: 'no' } }],
   missing: [],
   summary,
@@ -73,7 +75,7 @@ describe('renderCleanup', () => {
     const event = cleanupSummaryEvent(report);
     expect(event.detailType).toBe('ECR Keeper Cleanup Summary');
     expect(event.detail).toMatchObject({
-      mode: 'delete',
+      mode: 'apply',
       repositories: [{ repositoryName: 'team/app', planned: { count: 1, bytes: 2048 }, deleted: { count: 0 }, failed: 1 }],
       failures: [
         { repositoryName: 'team/locked', code: 'AccessDeniedException' },

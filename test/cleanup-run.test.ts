@@ -35,7 +35,7 @@ describe('runCleanup', () => {
     serveRegistry(ecrMock, { 'team/a': garbage('a', 2), 'team/b': b }, {
       failRepository: { 'team/a': Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }) },
     });
-    const report = await runCleanup(deps, parsePolicy({}), { mode: 'delete' });
+    const report = await runCleanup(deps, parsePolicy({}), { mode: 'apply' });
     expect(report.failures).toEqual([{ repositoryName: 'team/a', error: { code: 'AccessDeniedException', message: 'not allowed' } }]);
     expect(report.summary).toMatchObject({ repositories: 1, deleted: { count: 2 }, failed: 1 });
     expect(b.images).toEqual([]);
@@ -48,23 +48,23 @@ describe('runCleanup', () => {
     ecrMock
       .on(BatchDeleteImageCommand, { repositoryName: 'team/a' })
       .rejects(Object.assign(new Error('Internal'), { name: 'ServerException' }));
-    const report = await runCleanup(deps, parsePolicy({}), { mode: 'delete', concurrency: 1 });
+    const report = await runCleanup(deps, parsePolicy({}), { mode: 'apply', concurrency: 1 });
     const byName = new Map(report.repositories.map((r) => [r.repositoryName, r]));
-    expect(byName.get('team/a')).toMatchObject({ mode: 'delete', applied: { error: { code: 'ServerException' }, complete: false } });
-    expect(byName.get('team/b')).toMatchObject({ mode: 'delete', applied: { deleted: { count: 2 }, complete: true } });
+    expect(byName.get('team/a')).toMatchObject({ mode: 'apply', applied: { error: { code: 'ServerException' }, complete: false } });
+    expect(byName.get('team/b')).toMatchObject({ mode: 'apply', applied: { deleted: { count: 2 }, complete: true } });
     expect(report.summary).toMatchObject({ failed: 1, complete: false });
   });
 
   it('shares maxDeletesPerRun across repositories', async () => {
     serveRegistry(ecrMock, { 'team/a': garbage('a', 3), 'team/b': garbage('b', 3), 'team/c': garbage('c', 3) });
-    const report = await runCleanup(deps, parsePolicy({ cleanup: { maxDeletesPerRun: 4 } }), { mode: 'delete' });
+    const report = await runCleanup(deps, parsePolicy({ cleanup: { maxDeletesPerRun: 4 } }), { mode: 'apply' });
     expect(report.summary).toMatchObject({ planned: { count: 4 }, deleted: { count: 4 }, capReached: 5 });
   });
 
   it('looks up the skip tag only for repositories with something to delete, and deletes nothing in a skipped one', async () => {
     const skipped = { ...garbage('s', 2), tags: { 'ecr-keeper:skip': 'true' } };
     serveRegistry(ecrMock, { 'team/clean': { images: [image('v1', { tags: ['v1'] })] }, 'team/skipped': skipped, 'team/dirty': garbage('d', 1) });
-    const report = await runCleanup(deps, parsePolicy({}), { mode: 'delete' });
+    const report = await runCleanup(deps, parsePolicy({}), { mode: 'apply' });
     expect(ecrMock.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input.resourceArn)).toEqual(
       expect.arrayContaining([expect.stringMatching(/team\/skipped$/), expect.stringMatching(/team\/dirty$/)]),
     );
@@ -80,7 +80,7 @@ describe('runCleanup', () => {
       children: { [digestOf('index')]: children.map(digestOf) },
     };
     serveRegistry(ecrMock, { 'team/a': repository });
-    const report = await runCleanup(deps, parsePolicy({}), { mode: 'delete' });
+    const report = await runCleanup(deps, parsePolicy({}), { mode: 'apply' });
     expect(report.summary.deleted.count).toBe(151);
     const describeCalls = ecrMock.commandCalls(DescribeImagesCommand);
     expect(describeCalls.filter((c) => !c.args[0].input.imageIds)).toHaveLength(1);

@@ -66,7 +66,7 @@ describe('cleanup against moto (through the faithful ECR proxy)', () => {
 
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as CleanupReport;
-    expect(report.summary).toMatchObject({ mode: 'delete', repositories: 2, planned: { count: 255 }, deleted: { count: 255 }, failed: 0, complete: true });
+    expect(report.summary).toMatchObject({ mode: 'apply', repositories: 2, planned: { count: 255 }, deleted: { count: 255 }, failed: 0, complete: true });
     expect(await present(clients.ecr, 'app/multi')).toEqual(digests([...s.children, s.index, s.signature, s.latest]));
     expect(await present(clients.ecr, 'app/bulk')).toEqual([]);
     // Per repository: one listing page, one index read, ⌈candidates/100⌉ re-checks and deletes, one skip-tag lookup.

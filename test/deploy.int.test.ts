@@ -355,7 +355,7 @@ function workEvent(items: WorkItem[]) {
 
 const REPLICATION: PolicyInput = { replication: { rules: [{ destinations: [{ region: 'eu-west-1', registryId: '210987654321' }] }] } };
 const FANNED_OUT: PolicyInput = { runtime: { fanOut: true, repositoriesPerWorkItem: 1 } };
-const DELETING: PolicyInput = { cleanup: { mode: 'delete', untaggedOlderThanDays: 0 } };
+const DELETING: PolicyInput = { cleanup: { mode: 'apply', untaggedOlderThanDays: 0 } };
 
 const SCENARIOS: Scenario[] = [
   { fn: 'audit', what: 'a published audit', seed: seedImages, handler: auditHandler, event: () => ({ publish: true }) },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DriftEventSchema, driftAction } from '../lib/enforce/drift-event';
-import { EnforceRequestSchema } from '../lib/enforce/request';
+import { ScheduledJobRequestSchema } from '../lib/job/request';
 import { EventValidationError } from '../lib/errors';
 import { parseEvent } from '../lib/validate';
 import { sampleEvent } from './support/sample-events';
@@ -71,17 +71,17 @@ describe('drift events', () => {
 
 describe('enforce request', () => {
   it('accepts the scheduled event', () => {
-    expect(parseEvent(EnforceRequestSchema, sampleEvent('schedule-enforce.json'), 'enforce request')).toMatchObject({
+    expect(parseEvent(ScheduledJobRequestSchema, sampleEvent('schedule-enforce.json'), 'enforce request')).toMatchObject({
       'detail-type': 'Scheduled Event',
     });
   });
 
   it('accepts a manual invoke with a cursor', () => {
-    expect(parseEvent(EnforceRequestSchema, { cursor: 'abc' }, 'enforce request')).toEqual({ cursor: 'abc' });
+    expect(parseEvent(ScheduledJobRequestSchema, { cursor: 'abc' }, 'enforce request')).toEqual({ cursor: 'abc', publish: true });
   });
 
   it('rejects an event that is not a schedule, naming the field', () => {
-    expect(() => parseEvent(EnforceRequestSchema, sampleEvent('cloudtrail-create-repository.json'), 'enforce request')).toThrow(
+    expect(() => parseEvent(ScheduledJobRequestSchema, sampleEvent('cloudtrail-create-repository.json'), 'enforce request')).toThrow(
       /detail-type: /,
     );
   });

@@ -74,7 +74,7 @@ describe('applyChanges', () => {
   });
 
   it('writes nothing in plan mode and marks every change as a dry-run', async () => {
-    const outcomes = await applyChanges({ ecr }, [mutability('IMMUTABLE'), replication], { mode: 'plan' });
+    const outcomes = await applyChanges({ ecr }, [mutability('IMMUTABLE'), replication], { mode: 'dry-run' });
     expect(outcomes.map((o) => (o.status === 'skipped' ? o.skipReason : o.status))).toEqual(['dry-run', 'dry-run']);
     expect(ecrMock.calls()).toHaveLength(0);
   });
@@ -86,7 +86,7 @@ describe('applyChanges', () => {
   });
 
   it('tells a dry-run which changes the skip tag would stop', async () => {
-    const outcomes = await applyChanges({ ecr }, [scanOnPush], { mode: 'plan', isSkipped: async () => true });
+    const outcomes = await applyChanges({ ecr }, [scanOnPush], { mode: 'dry-run', isSkipped: async () => true });
     expect(outcomes).toEqual([{ status: 'skipped', change: scanOnPush, skipReason: 'skip-tag' }]);
   });
 
@@ -110,7 +110,7 @@ describe('applyChanges', () => {
 
   it('fails a replication change blocked by ECR limits without a call, in either mode', async () => {
     const blocked: SettingChange = { ...replication, kind: 'replication-over-limit', problems: ['11 rules, ECR allows at most 10'] };
-    for (const mode of ['apply', 'plan'] as const) {
+    for (const mode of ['apply', 'dry-run'] as const) {
       const [outcome] = await applyChanges({ ecr }, [blocked], { mode });
       expect(outcome).toEqual({ status: 'failed', change: blocked, error: { code: REPLICATION_LIMIT_EXCEEDED, message: '11 rules, ECR allows at most 10' } });
     }

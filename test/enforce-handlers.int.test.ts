@@ -80,7 +80,7 @@ describe('enforce Lambda (schedule)', () => {
 
     const result = (await handler(sampleEvent('schedule-enforce.json'), lambdaContext())) as EnforceResponse;
 
-    expect(result.summary).toMatchObject({ mode: 'plan', changes: 2, applied: 0 });
+    expect(result.summary).toMatchObject({ mode: 'dry-run', changes: 2, applied: 0 });
     expect(result.changes.map((c) => c.status)).toEqual(['skipped (dry-run)', 'skipped (dry-run)']);
     expect(writeCalls(calls)).toEqual({});
   });

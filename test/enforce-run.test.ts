@@ -13,12 +13,19 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SETTING_ENFORCED_DETAIL_TYPE } from '../lib/enforce/enforced-event';
-import { runEnforce } from '../lib/enforce/run';
+import { enforceJob, scopeRequest } from '../lib/enforce/job';
+import type { EnforceOptions } from '../lib/enforce/run';
+import { executeJob } from '../lib/job/execute';
+import type { JobDeps } from '../lib/job/types';
 import { parsePolicy, type PolicyInput } from '../lib/policy';
 
 const ACCOUNT = '123456789012';
 const ecrMock = mockClient(ECRClient);
 const eventsMock = mockClient(EventBridgeClient);
+
+/** An enforce run as every caller makes it: the job executed, its events published. */
+const runEnforce = (deps: JobDeps, policy: ReturnType<typeof parsePolicy>, { scope, ...options }: EnforceOptions) =>
+  executeJob(enforceJob, deps, policy, { ...options, ...scopeRequest(scope) }, { publish: true });
 const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
 const ecr = new ECRClient({ region: 'us-east-1', credentials });
 const events = new EventBridgeClient({ region: 'us-east-1', credentials });
@@ -104,9 +111,9 @@ describe('runEnforce calls', () => {
 
   it('makes no write and publishes nothing in plan mode', async () => {
     serveRegistry([repo('svc/a', { imageTagMutability: 'MUTABLE' })]);
-    const report = await runEnforce({ ecr, events }, policyOf(REPLICATE), { mode: 'plan', scope: { kind: 'registry' } });
+    const report = await runEnforce({ ecr, events }, policyOf(REPLICATE), { mode: 'dry-run', scope: { kind: 'registry' } });
     expect(callsByAction()).toEqual({ DescribeRepositories: 1, DescribeRegistry: 1, GetRegistryScanningConfiguration: 1, ListTagsForResource: 1 });
-    expect(report.summary).toMatchObject({ mode: 'plan', changes: 2, skipped: 2, applied: 0 });
+    expect(report.summary).toMatchObject({ mode: 'dry-run', changes: 2, skipped: 2, applied: 0 });
     expect(report.events).toBeNull();
   });
 
@@ -187,7 +194,7 @@ describe('runEnforce outcomes and events', () => {
 
   it('lists only repositories with changes or notes, and counts the compliant ones', async () => {
     serveRegistry([repo('svc/a'), repo('svc/b', { imageScanningConfiguration: { scanOnPush: false } })]);
-    const report = await runEnforce({ ecr }, policyOf(), { mode: 'plan', scope: { kind: 'registry' } });
+    const report = await runEnforce({ ecr }, policyOf(), { mode: 'dry-run', scope: { kind: 'registry' } });
     expect(report.repositories.map((r) => r.repositoryName)).toEqual(['svc/b']);
     expect(report.summary).toMatchObject({ repositories: 2, compliant: 1 });
   });

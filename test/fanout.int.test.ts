@@ -96,7 +96,7 @@ describe('fan-out: dispatcher -> work queue -> worker', () => {
     }
     const policy: PolicyInput = {
       runtime: { fanOut: true, repositoriesPerWorkItem: 1 },
-      cleanup: { mode: 'delete', untaggedOlderThanDays: 0, maxDeletesPerRun: 4 },
+      cleanup: { mode: 'apply', untaggedOlderThanDays: 0, maxDeletesPerRun: 4 },
     };
 
     const dispatched = (await cleanupHandler(runtime(clients, work, policy))(sampleEvent('schedule-cleanup.json'), lambdaContext())) as DispatchReport;
@@ -189,7 +189,7 @@ describe('fan-out: dispatcher -> work queue -> worker', () => {
     const work = await motoWorkQueue(clients.accountId);
     const repositories = named('app', 4);
     await createRepositories(clients, repositories);
-    const policy = parsePolicy({ runtime: { fanOut: true, concurrency: 1 }, cleanup: { mode: 'delete', untaggedOlderThanDays: 0 } });
+    const policy = parsePolicy({ runtime: { fanOut: true, concurrency: 1 }, cleanup: { mode: 'apply', untaggedOlderThanDays: 0 } });
     for (const n of [1, 2]) await pushImage(clients.ecr, 'app/r00', imageManifest(`garbage-${n}`));
     const item: WorkItem = { kind: 'cleanup', run: 'r1', index: 0, names: repositories, maxDeletes: 5 };
 

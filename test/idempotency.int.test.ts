@@ -23,7 +23,7 @@ type Clients = AwsClients & { accountId: string };
 type Handler = (event: never, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
 /** The sample policy, with the scheduled cleanup deleting (its default is a dry run). */
-const POLICY = parsePolicy({ ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'delete' } });
+const POLICY = parsePolicy({ ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'apply' } });
 
 interface Case {
   name: string;
@@ -136,7 +136,7 @@ describe('idempotency: every handler run twice on the same event', () => {
 
 describe('idempotency: the fan-out run twice', () => {
   /** The sample policy, fanned out in work items of three repositories. */
-  const FANNED = parsePolicy({ ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'delete' }, runtime: { fanOut: true, repositoriesPerWorkItem: 3 } });
+  const FANNED = parsePolicy({ ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'apply' }, runtime: { fanOut: true, repositoriesPerWorkItem: 3 } });
 
   async function fannedOut() {
     const clients = motoClients();

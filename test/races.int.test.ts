@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cleanupHandler } from '../functions/cleanup';
 import type { AuditReport } from '../lib/audit/types';
-import type { cleanupSummary } from '../lib/cleanup/summary-event';
+import type { cleanupSummary } from '../lib/cleanup/response';
 import type { CleanupReport } from '../lib/cleanup/types';
 import type { EnforceReport } from '../lib/enforce/types';
 import { parsePolicy } from '../lib/policy';
@@ -83,7 +83,7 @@ describe('races: a tag pushed between plan and apply', () => {
     const kept = [repo.tagged, repo.plain[0]!, repo.index, ...repo.children];
     expect(await digestsIn(clients.accountId, 'svc/api')).toEqual(at('svc/api', kept));
     const report = JSON.parse(stdout) as CleanupReport;
-    const [applied] = report.repositories.map((r) => (r.mode === 'delete' ? r.applied : undefined));
+    const [applied] = report.repositories.map((r) => (r.mode === 'apply' ? r.applied : undefined));
     expect(report.summary).toMatchObject({ planned: { count: 7 }, deleted: { count: 3 }, dropped: 4, failed: 0 });
     expect(applied?.dropped.map((d) => `${d.reason} svc/api@${d.digest}`).sort()).toEqual(
       [
@@ -113,7 +113,7 @@ describe('races: two cleanup runs at once on one repository', () => {
         }
       });
     }
-    const handler = cleanupHandler({ clients: lambda, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy({ cleanup: { ...POLICY.cleanup, mode: 'delete' } }) });
+    const handler = cleanupHandler({ clients: lambda, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy({ cleanup: { ...POLICY.cleanup, mode: 'apply' } }) });
 
     const [byCli, byLambda] = await Promise.all([
       runCli(['cleanup', '--apply', '--format', 'json'], cli, env),

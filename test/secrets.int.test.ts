@@ -40,7 +40,7 @@ const REPOSITORY_POLICY_SECRET = 'o-q8repo0policy7secret';
 /** Values inside policy files that are not policies (a credentials file passed by mistake, broken syntax). */
 const POLICY_FILE_SECRETS = ['fS1credFileSecretKey0123456789', 'bS2busSecretValue', 'yS3yamlSecretValue'];
 
-const POLICY = parsePolicy({ ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'delete' } });
+const POLICY = parsePolicy({ ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'apply' } });
 const env = { ECR_KEEPER_POLICY: JSON.stringify(POLICY) };
 
 let faithful: FaithfulEcr;

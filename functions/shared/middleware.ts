@@ -39,7 +39,7 @@ export function logErrors(log: Log): middy.MiddlewareObj<unknown, unknown, Error
  * of credentials), the event validated by `schema` before `work` runs, which gets the parsed event.
  *
  * @example
- * export const handler = keeperHandler(logger, AuditRequestSchema, 'audit request', (event, context) => runAudit(...));
+ * export const handler = keeperHandler(logger, ScheduledJobRequestSchema, 'cleanup request', (event, context) => runAudit(...));
  */
 export function keeperHandler<S extends z.ZodType, R, E = z.input<S>>(
   logger: Logger,

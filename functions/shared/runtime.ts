@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients, type AwsClients } from '../../lib/aws/clients';
 import type { WorkQueue } from '../../lib/fanout/work-queue';
-import { policyFromLambdaEnv, type Policy } from '../../lib/policy';
+import { policyFromLambdaEnv, policyWarnings, type Policy } from '../../lib/policy';
 
 /** What a handler is wired with: built once per Lambda instance, or by a test. */
 export interface HandlerRuntime {
@@ -19,9 +19,15 @@ export interface HandlerRuntime {
  */
 export function lambdaRuntime(env: NodeJS.ProcessEnv = process.env): HandlerRuntime {
   let cached: Policy | undefined;
+  const logger = new Logger({ serviceName: 'ecr-keeper' });
+  const load = (): Policy => {
+    const policy = policyFromLambdaEnv(env);
+    for (const warning of policyWarnings(policy)) logger.warn(warning);
+    return policy;
+  };
   return {
     clients: createClients(),
-    logger: new Logger({ serviceName: 'ecr-keeper' }),
-    policy: () => (cached ??= policyFromLambdaEnv(env)),
+    logger,
+    policy: () => (cached ??= load()),
   };
 }

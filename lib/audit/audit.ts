@@ -4,37 +4,26 @@ import {
   type ECRClient,
   type ImageDetail,
 } from '@aws-sdk/client-ecr';
-import type { Deadline } from '../deadline';
 import { planRepositorySettings, planReplication } from '../enforce/plan';
 import { addToTally, isTagged, scanOnPushState, tagMutabilityOf } from '../registry';
 import { isAwsError } from '../errors';
+import { REPORT_SCHEMA_VERSION, type JobDeps } from '../job/types';
 import { allSettledOrThrow } from '../settle';
-import type { Log } from '../log';
 import { silentLog } from '../log';
 import type { Policy } from '../policy';
 import { readRegistry, type RegistryState } from '../aws/registry';
 import { readRepositoryImages } from '../cleanup/read';
-import { planWalkedRepository } from '../cleanup/run';
-import { walkOptionsFor } from '../walk-options';
+import { planWalkedRepository } from '../cleanup/plan';
+import { walkOptionsFor, type RunScope } from '../walk-options';
 import { decodeCursor, mapRepositories, type WalkedRepository } from '../walker';
 import { analyseRepositoryPolicy } from './repository-policy';
 import type { AuditReport, LastScan, RepositoryAudit } from './types';
 
 /** What {@link runAudit} needs. */
-export interface AuditDeps {
-  ecr: ECRClient;
-  now?: () => Date;
-  log?: Log;
-}
+export type AuditDeps = Pick<JobDeps, 'ecr' | 'now' | 'log'>;
 
-/** Options of {@link runAudit}. */
-export interface AuditOptions {
-  /** Only these repositories (still subject to the policy's include/exclude). */
-  names?: readonly string[];
-  cursor?: string;
-  deadline?: Deadline;
-  /** Repositories audited at once; the policy's `runtime.concurrency` by default. */
-  concurrency?: number;
+/** Options of {@link runAudit}: the run's scope (names, cursor, deadline, concurrency) and a progress callback. */
+export interface AuditOptions extends RunScope {
   /** Called after each repository, for a progress indicator. */
   onProgress?: (done: number, repositoryName: string) => void;
 }
@@ -180,6 +169,9 @@ export async function runAudit(
   const outOfPolicy = repositories.filter((r) => !r.compliant).length;
   const changes = sum((r) => r.changes.length) + (replicationChange ? 1 : 0);
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    job: 'audit',
+    mode: 'dry-run',
     generatedAt: now.toISOString(),
     registry: {
       registryId: registry.registryId,

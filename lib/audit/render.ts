@@ -1,3 +1,4 @@
+import { markdownList, markdownSummary, problemLines, renderReport, textList, textSummary } from '../report/render';
 import { SEVERITIES } from '../policy';
 import { formatBytes, formatCounts } from '../report/format';
 import { renderMarkdownTable, renderTable, type Column, type OutputFormat } from '../report/table';
@@ -91,12 +92,6 @@ function summaryLine(report: AuditReport): string {
   );
 }
 
-function problemLines(report: AuditReport): string[] {
-  return [
-    ...report.failures.map((f) => `${f.repositoryName}: ${f.error.code}: ${f.error.message}`),
-    ...report.missing.map((m) => `${m}: repository does not exist`),
-  ];
-}
 
 /** Renders the audit as a text table (the terminal default) with the registry, planned changes and totals. */
 export function renderAuditTable(report: AuditReport): string {
@@ -106,11 +101,9 @@ export function renderAuditTable(report: AuditReport): string {
     ...registryLines(report),
     '',
     report.repositories.length > 0 ? renderTable(COLUMNS, rows(report)) : '(no repositories in scope)',
-    ...(changes.length ? ['', 'Planned changes (run `ecr-keeper enforce --apply` to make them):', ...changes.map((c) => `  - ${c}`)] : []),
-    ...(problems.length ? ['', 'Could not audit:', ...problems.map((p) => `  - ${p}`)] : []),
-    '',
-    summaryLine(report),
-    '',
+    ...textList('Planned changes (run `ecr-keeper enforce --apply` to make them):', changes),
+    ...textList('Could not audit:', problems),
+    ...textSummary(summaryLine(report)),
   ].join('\n');
 }
 
@@ -124,16 +117,13 @@ export function renderAuditMarkdown(report: AuditReport): string {
     ...registryLines(report).map((l) => `- ${l}`),
     '',
     report.repositories.length > 0 ? renderMarkdownTable(COLUMNS, rows(report)) : '_No repositories in scope._',
-    ...(changes.length ? ['', '## Planned changes', '', ...changes.map((c) => `- ${c}`)] : []),
-    ...(problems.length ? ['', '## Could not audit', '', ...problems.map((p) => `- ${p}`)] : []),
-    '',
-    `**Summary:** ${summaryLine(report)}`,
-    '',
+    ...markdownList('Planned changes', changes),
+    ...markdownList('Could not audit', problems),
+    ...markdownSummary(summaryLine(report)),
   ].join('\n');
 }
 
 /** Renders the audit in one of the CLI's formats. */
 export function renderAudit(report: AuditReport, format: OutputFormat): string {
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  return format === 'markdown' ? renderAuditMarkdown(report) : renderAuditTable(report);
+  return renderReport(report, format, { table: renderAuditTable, markdown: renderAuditMarkdown });
 }

@@ -2,6 +2,7 @@ import type { RegistryScanningRule, ReplicationRule } from '@aws-sdk/client-ecr'
 import type { PlanNote, RepositoryChange, ReplicationChange } from '../enforce/types';
 import type { ImageTally, TagMutabilitySetting } from '../registry';
 import type { ErrorInfo } from '../errors';
+import type { JobReport, JobSummary } from '../job/types';
 import type { RepositoryAccess } from './repository-policy';
 
 
@@ -72,7 +73,7 @@ export interface RegistryAudit {
 }
 
 /** Totals over the whole audit. */
-export interface AuditSummary {
+export interface AuditSummary extends JobSummary {
   repositories: number;
   compliant: number;
   outOfPolicy: number;
@@ -95,12 +96,12 @@ export interface AuditSummary {
 }
 
 /** The audit document (`--format json`). */
-export interface AuditReport {
-  generatedAt: string;
+export interface AuditReport extends JobReport {
+  job: 'audit';
+  /** The audit never writes: always `dry-run`. */
+  mode: 'dry-run';
   registry: RegistryAudit;
   repositories: RepositoryAudit[];
   failures: RepositoryAuditFailure[];
-  /** Names asked for that do not exist. */
-  missing: string[];
   summary: AuditSummary;
 }

@@ -1,4 +1,5 @@
 import type { ImageDetail } from '@aws-sdk/client-ecr';
+import type { WalkedRepository } from '../walker';
 import { isTagged } from '../registry';
 import { INDEX_MEDIA_TYPES } from './media-types';
 import type {
@@ -244,4 +245,34 @@ export function planRepositoryCleanup(images: RepositoryImages, options: PlanOpt
     unreadableIndexes: images.unreadable,
     reclaim: { count: deletes.length, bytes: deletes.reduce((n, d) => n + d.image.sizeBytes, 0) },
   };
+}
+
+/** Deletions a run may still plan; the repositories of a run draw on one budget. */
+export interface CleanupBudget {
+  remaining: number;
+}
+
+/**
+ * Plans one walked repository: looks the skip tag up only when there is something to delete (one
+ * ListTagsForResource at most, none for a clean repository), then plans within the run's budget and takes
+ * what it plans from it. The budget is drawn synchronously after the last await, so repositories planned
+ * concurrently never overdraw it.
+ *
+ * @example
+ * const plan = await planWalkedRepository(repo, await readRepositoryImages(ecr, repo), { rules: policy.cleanup, now, budget });
+ */
+export async function planWalkedRepository(
+  repo: Pick<WalkedRepository, 'isSkipped'>,
+  images: RepositoryImages,
+  options: { rules: CleanupRules; now: Date; budget: CleanupBudget },
+): Promise<RepositoryCleanupPlan> {
+  const unbounded = { rules: options.rules, now: options.now, cap: Number.POSITIVE_INFINITY };
+  const draft = planRepositoryCleanup(images, unbounded);
+  if (draft.delete.length === 0) return draft;
+  const skipped = await repo.isSkipped();
+  // From here on nothing awaits: the budget is read and drawn in one go.
+  const fits = !skipped && draft.delete.length <= options.budget.remaining;
+  const plan = fits ? draft : planRepositoryCleanup(images, { ...unbounded, cap: options.budget.remaining, skipped });
+  options.budget.remaining -= plan.delete.length;
+  return plan;
 }

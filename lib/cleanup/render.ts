@@ -1,3 +1,4 @@
+import { markdownList, markdownSummary, problemLines, renderReport, textList } from '../report/render';
 import { formatBytes } from '../report/format';
 import { renderMarkdownTable, renderTable, type Column, type OutputFormat } from '../report/table';
 import type { CleanupReport, ImageDecision, RepositoryCleanup } from './types';
@@ -81,8 +82,8 @@ function rows(report: CleanupReport): string[][] {
     String(r.plan.reclaim.count),
     formatBytes(r.plan.reclaim.bytes),
     String(r.plan.keep.filter((k) => k.reason !== 'tagged').length),
-    r.mode === 'delete' ? String(r.applied.deleted.count) : '-',
-    r.mode === 'delete' ? String(r.applied.failures.length + (r.applied.error ? 1 : 0)) : '-',
+    r.mode === 'apply' ? String(r.applied.deleted.count) : '-',
+    r.mode === 'apply' ? String(r.applied.failures.length + (r.applied.error ? 1 : 0)) : '-',
   ]);
 }
 
@@ -106,7 +107,7 @@ function noteLines(r: RepositoryCleanup): string[] {
     ...r.plan.unreadableIndexes.map((u) => `index ${shortDigest(u.digest)} could not be read (${u.code}: ${u.message}): nothing deleted here`),
     ...r.plan.orphanedSignatureTags.map((o) => `tag ${o.tag} is a signature of ${shortDigest(o.subject)}, which is gone (tagged: not deleted by this job)`),
   ];
-  if (r.mode === 'delete') {
+  if (r.mode === 'apply') {
     const a = r.applied;
     lines.push(
       ...a.failures.map((f) => `could not delete ${shortDigest(f.digest)}: ${f.code}: ${f.message}`),
@@ -123,7 +124,7 @@ function noteLines(r: RepositoryCleanup): string[] {
 function summaryLine(report: CleanupReport): string {
   const s = report.summary;
   const planned = `${s.planned.count} image(s) (${formatBytes(s.planned.bytes)}) ${s.mode === 'dry-run' ? 'would be deleted' : 'planned'}`;
-  const deleted = s.mode === 'delete' ? `, ${s.deleted.count} deleted (${formatBytes(s.deleted.bytes)}), ${s.failed} failed` : `, ${s.failed} failed`;
+  const deleted = s.mode === 'apply' ? `, ${s.deleted.count} deleted (${formatBytes(s.deleted.bytes)}), ${s.failed} failed` : `, ${s.failed} failed`;
   return (
     `${s.repositories} repositories, ${s.images} images: ${planned}${deleted}` +
     (s.capReached > 0 ? `; ${s.capReached} left for a later run by maxDeletesPerRun` : '') +
@@ -131,12 +132,6 @@ function summaryLine(report: CleanupReport): string {
   );
 }
 
-function problemLines(report: CleanupReport): string[] {
-  return [
-    ...report.failures.map((f) => `${f.repositoryName}: ${f.error.code}: ${f.error.message}`),
-    ...report.missing.map((m) => `${m}: repository does not exist`),
-  ];
-}
 
 /** Renders the run as text: the totals per repository, then every deletion and untagged keep with its reason. */
 export function renderCleanupTable(report: CleanupReport): string {
@@ -150,7 +145,7 @@ export function renderCleanupTable(report: CleanupReport): string {
     '',
     report.repositories.length > 0 ? renderTable(COLUMNS, rows(report)) : '(no repositories in scope)',
     ...details,
-    ...(problems.length ? ['', 'Could not clean up:', ...problems.map((p) => `  - ${p}`)] : []),
+    ...textList('Could not clean up:', problems),
     '',
     summaryLine(report),
     ...(report.mode === 'dry-run' && report.summary.planned.count > 0 ? ['Run `ecr-keeper cleanup --apply` to delete.'] : []),
@@ -179,15 +174,12 @@ export function renderCleanupMarkdown(report: CleanupReport): string {
     '',
     report.repositories.length > 0 ? renderMarkdownTable(COLUMNS, rows(report)) : '_No repositories in scope._',
     ...details,
-    ...(problems.length ? ['', '## Could not clean up', '', ...problems.map((p) => `- ${p}`)] : []),
-    '',
-    `**Summary:** ${summaryLine(report)}`,
-    '',
+    ...markdownList('Could not clean up', problems),
+    ...markdownSummary(summaryLine(report)),
   ].join('\n');
 }
 
 /** Renders the run in one of the CLI's formats. */
 export function renderCleanup(report: CleanupReport, format: OutputFormat): string {
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  return format === 'markdown' ? renderCleanupMarkdown(report) : renderCleanupTable(report);
+  return renderReport(report, format, { table: renderCleanupTable, markdown: renderCleanupMarkdown });
 }

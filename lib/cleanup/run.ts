@@ -1,61 +1,27 @@
-import type { ECRClient } from '@aws-sdk/client-ecr';
-import { silentLog, type Log } from '../log';
+import { REPORT_SCHEMA_VERSION, type JobDeps } from '../job/types';
+import { silentLog } from '../log';
 import type { Policy } from '../policy';
 import { walkOptionsFor, type RunScope } from '../walk-options';
-import { mapRepositories, type WalkedRepository } from '../walker';
+import { mapRepositories } from '../walker';
 import { applyCleanupPlan } from './apply';
-import { planRepositoryCleanup } from './plan';
+import { planWalkedRepository, type CleanupBudget } from './plan';
 import { readRepositoryImages } from './read';
-import type { CleanupMode, CleanupReport, CleanupRules, CleanupSummary, RepositoryCleanup, RepositoryCleanupPlan, RepositoryImages } from './types';
+import type { CleanupMode, CleanupReport, CleanupRules, CleanupSummary, RepositoryCleanup } from './types';
 
 /** What {@link runCleanup} needs. */
-export interface CleanupDeps {
-  ecr: ECRClient;
-  now?: () => Date;
-  log?: Log;
-}
+export type CleanupDeps = Pick<JobDeps, 'ecr' | 'now' | 'log'>;
 
 /** Options of {@link runCleanup}: the run's scope (names, cursor, deadline, concurrency) and its mode. */
 export interface CleanupOptions extends RunScope {
-  /** `dry-run`: plan and report; `delete`: plan, re-check and delete. */
+  /** `dry-run`: plan and report; `apply`: plan, re-check and delete. */
   mode: CleanupMode;
   /** Called after each repository, for a progress indicator. */
   onProgress?: (done: number, repositoryName: string) => void;
 }
 
-/** Deletions a run may still plan; the repositories of a run draw on one budget. */
-export interface CleanupBudget {
-  remaining: number;
-}
-
-/**
- * Plans one walked repository: looks the skip tag up only when there is something to delete (one
- * ListTagsForResource at most, none for a clean repository), then plans within the run's budget and takes
- * what it plans from it. The budget is drawn synchronously after the last await, so repositories planned
- * concurrently never overdraw it.
- *
- * @example
- * const plan = await planWalkedRepository(repo, await readRepositoryImages(ecr, repo), { rules: policy.cleanup, now, budget });
- */
-export async function planWalkedRepository(
-  repo: Pick<WalkedRepository, 'isSkipped'>,
-  images: RepositoryImages,
-  options: { rules: CleanupRules; now: Date; budget: CleanupBudget },
-): Promise<RepositoryCleanupPlan> {
-  const unbounded = { rules: options.rules, now: options.now, cap: Number.POSITIVE_INFINITY };
-  const draft = planRepositoryCleanup(images, unbounded);
-  if (draft.delete.length === 0) return draft;
-  const skipped = await repo.isSkipped();
-  // From here on nothing awaits: the budget is read and drawn in one go.
-  const fits = !skipped && draft.delete.length <= options.budget.remaining;
-  const plan = fits ? draft : planRepositoryCleanup(images, { ...unbounded, cap: options.budget.remaining, skipped });
-  options.budget.remaining -= plan.delete.length;
-  return plan;
-}
-
 function summarize(mode: CleanupMode, repositories: RepositoryCleanup[], run: { failures: unknown[]; excluded: number; complete: boolean; cursor?: string }): CleanupSummary {
   const sum = (pick: (r: RepositoryCleanup) => number) => repositories.reduce((n, r) => n + pick(r), 0);
-  const applied = (pick: (a: Extract<RepositoryCleanup, { mode: 'delete' }>['applied']) => number) => sum((r) => (r.mode === 'delete' ? pick(r.applied) : 0));
+  const applied = (pick: (a: Extract<RepositoryCleanup, { mode: 'apply' }>['applied']) => number) => sum((r) => (r.mode === 'apply' ? pick(r.applied) : 0));
   return {
     mode,
     repositories: repositories.length,
@@ -78,9 +44,10 @@ function summarize(mode: CleanupMode, repositories: RepositoryCleanup[], run: { 
 
 /**
  * A cleanup run over every repository the policy covers: read each repository once, plan (every image
- * with its reason), and in `delete` mode re-check and delete. The policy's `maxDeletesPerRun` is one budget
+ * with its reason), and in `apply` mode re-check and delete. The policy's `maxDeletesPerRun` is one budget
  * for the whole run. A repository that fails is recorded and the run goes on; at the deadline no new
- * repository starts and `summary.cursor` resumes the walk.
+ * repository starts and `summary.cursor` resumes the walk. Its summary event is the job's to publish
+ * (lib/cleanup/job.ts).
  *
  * @example
  * const report = await runCleanup({ ecr, log }, policy, { mode: policy.cleanup.mode, deadline: deadlineIn(context.getRemainingTimeInMillis()) });
@@ -98,11 +65,11 @@ export async function runCleanup(deps: CleanupDeps, policy: Policy, options: Cle
     async (repo): Promise<RepositoryCleanup> => {
       const plan = await planWalkedRepository(repo, await readRepositoryImages(deps.ecr, repo), { rules, now, budget });
       let result: RepositoryCleanup;
-      if (options.mode === 'delete') {
+      if (options.mode === 'apply') {
         const applied = await applyCleanupPlan({ ecr: deps.ecr, now: () => now }, plan, { rules, ...(options.deadline ? { deadline: options.deadline } : {}) });
         if (applied.error) log.warn('cleanup stopped in a repository', { repositoryName: repo.name, error: applied.error });
         for (const f of applied.failures) log.warn('image could not be deleted', { repositoryName: repo.name, ...f });
-        result = { mode: 'delete', repositoryName: repo.name, plan, applied };
+        result = { mode: 'apply', repositoryName: repo.name, plan, applied };
       } else {
         result = { mode: 'dry-run', repositoryName: repo.name, plan };
       }
@@ -114,6 +81,8 @@ export async function runCleanup(deps: CleanupDeps, policy: Policy, options: Cle
 
   const repositories = run.results.map((r) => r.value);
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    job: 'cleanup',
     mode: options.mode,
     generatedAt: now.toISOString(),
     rules: { ...rules, maxDeletesPerRun: policy.cleanup.maxDeletesPerRun },

@@ -1,14 +1,12 @@
 import type { ImageDetail } from '@aws-sdk/client-ecr';
 import type { ImageTally } from '../registry';
 import type { ErrorInfo } from '../errors';
+import type { Mode } from '../job/mode';
+import type { JobReport, JobSummary } from '../job/types';
 import type { Policy } from '../policy';
-import type { RepositoryFailure } from '../walker';
 
-/**
- * What a run does with its plan: `dry-run` plans and reports, `delete` plans, re-checks and deletes.
- * The same words as the policy's `cleanup.mode`; the CLI maps `--apply` to `delete`.
- */
-export type CleanupMode = Policy['cleanup']['mode'];
+/** What a run does with its plan: `dry-run` plans and reports, `apply` plans, re-checks and deletes. */
+export type CleanupMode = Mode;
 
 /** The keep rules of the policy that a plan applies (the cap and the mode are the run's business). */
 export type CleanupRules = Pick<Policy['cleanup'], 'untaggedOlderThanDays' | 'keepPulledWithinDays'>;
@@ -163,13 +161,13 @@ export interface ApplyResult {
   error?: ErrorInfo;
 }
 
-/** One repository of a run: its plan, and in `delete` mode what applying it did. */
+/** One repository of a run: its plan, and in `apply` mode what applying it did. */
 export type RepositoryCleanup =
   | { mode: 'dry-run'; repositoryName: string; plan: RepositoryCleanupPlan }
-  | { mode: 'delete'; repositoryName: string; plan: RepositoryCleanupPlan; applied: ApplyResult };
+  | { mode: 'apply'; repositoryName: string; plan: RepositoryCleanupPlan; applied: ApplyResult };
 
 /** Totals over a run. */
-export interface CleanupSummary {
+export interface CleanupSummary extends JobSummary {
   mode: CleanupMode;
   repositories: number;
   /** Repositories with something to delete. */
@@ -193,14 +191,9 @@ export interface CleanupSummary {
 }
 
 /** The result of a cleanup run (`--format json`). */
-export interface CleanupReport {
-  mode: CleanupMode;
-  generatedAt: string;
+export interface CleanupReport extends JobReport {
+  job: 'cleanup';
   rules: CleanupRules & { maxDeletesPerRun: number };
   repositories: RepositoryCleanup[];
-  /** Repositories that could not be read or planned. */
-  failures: RepositoryFailure[];
-  /** Names asked for that do not exist. */
-  missing: string[];
   summary: CleanupSummary;
 }

@@ -51,7 +51,7 @@ async function write(ecr: ECRClient, change: Exclude<SettingChange, BlockedRepli
 /**
  * Makes the changes of one target (a repository, or the registry), one write call per change, in order.
  * A failed call is recorded with its error code and the next change still runs: nothing throws for a
- * change. In `plan` mode nothing is written and each change is `skipped` with reason `dry-run`. A
+ * change. In `dry-run` mode nothing is written and each change is `skipped` with reason `dry-run`. A
  * replication change blocked by ECR's limits is `failed` in either mode, without a call.
  *
  * @example
@@ -78,7 +78,7 @@ export async function applyChanges(
   for (const change of changes) {
     if (change.kind === 'replication-over-limit') {
       outcomes.push({ status: 'failed', change, error: { code: REPLICATION_LIMIT_EXCEEDED, message: change.problems.join('; ') } });
-    } else if (options.mode === 'plan') {
+    } else if (options.mode === 'dry-run') {
       outcomes.push({ status: 'skipped', change, skipReason: 'dry-run' });
     } else {
       try {

@@ -1,3 +1,4 @@
+import { markdownList, markdownSummary, renderReport, textList, textSummary } from '../report/render';
 import { renderMarkdownTable, renderTable, type Column, type OutputFormat } from '../report/table';
 import { reportOutcomes } from './outcomes';
 import { describeTagMutability } from '../registry';
@@ -39,7 +40,7 @@ function headline(report: EnforceReport): string {
         : replication.outcome.status === 'failed'
           ? 'out of policy, change FAILED'
           : 'out of policy';
-  return `enforce ${report.mode === 'plan' ? '(dry-run)' : '(apply)'} on ${where}; replication (${replication.mode}): ${state}`;
+  return `enforce ${report.mode === 'dry-run' ? '(dry-run)' : '(apply)'} on ${where}; replication (${replication.mode}): ${state}`;
 }
 
 function detailLines(report: EnforceReport): string[] {
@@ -58,10 +59,10 @@ function detailLines(report: EnforceReport): string[] {
 
 function summaryLine(report: EnforceReport): string {
   const s = report.summary;
-  const done = s.mode === 'plan' ? `${s.changes} change(s) planned` : `${s.changes} change(s): ${s.applied} applied, ${s.failed} failed, ${s.skipped} skipped`;
+  const done = s.mode === 'dry-run' ? `${s.changes} change(s) planned` : `${s.changes} change(s): ${s.applied} applied, ${s.failed} failed, ${s.skipped} skipped`;
   return (
     `${s.repositories} repositories checked: ${s.compliant} compliant, ${s.excluded} excluded, ${s.failedRepositories} failed; ${done}` +
-    (s.mode === 'plan' && s.changes > 0 ? ' (run with --apply to make them)' : '') +
+    (s.mode === 'dry-run' && s.changes > 0 ? ' (run with --apply to make them)' : '') +
     (report.events?.failed.length ? `; ${report.events.failed.length} event(s) not published` : '') +
     (s.complete ? '' : `; stopped at the deadline, resume with --cursor ${s.cursor}`)
   );
@@ -75,10 +76,8 @@ export function renderEnforceTable(report: EnforceReport): string {
     headline(report),
     '',
     body.length > 0 ? renderTable(COLUMNS, body) : '(nothing to change)',
-    ...(details.length ? ['', ...details.map((d) => `  - ${d}`)] : []),
-    '',
-    summaryLine(report),
-    '',
+    ...textList(null, details),
+    ...textSummary(summaryLine(report)),
   ].join('\n');
 }
 
@@ -87,20 +86,17 @@ export function renderEnforceMarkdown(report: EnforceReport): string {
   const details = detailLines(report);
   const body = rows(report);
   return [
-    `# ECR enforce ${report.mode === 'plan' ? '(dry-run)' : ''}`.trimEnd(),
+    `# ECR enforce ${report.mode === 'dry-run' ? '(dry-run)' : ''}`.trimEnd(),
     '',
     headline(report),
     '',
     body.length > 0 ? renderMarkdownTable(COLUMNS, body) : '_Nothing to change._',
-    ...(details.length ? ['', '## Details', '', ...details.map((d) => `- ${d}`)] : []),
-    '',
-    `**Summary:** ${summaryLine(report)}`,
-    '',
+    ...markdownList('Details', details),
+    ...markdownSummary(summaryLine(report)),
   ].join('\n');
 }
 
 /** Renders an enforcement run in one of the CLI's formats. */
 export function renderEnforce(report: EnforceReport, format: OutputFormat): string {
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  return format === 'markdown' ? renderEnforceMarkdown(report) : renderEnforceTable(report);
+  return renderReport(report, format, { table: renderEnforceTable, markdown: renderEnforceMarkdown });
 }

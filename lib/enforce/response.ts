@@ -1,3 +1,4 @@
+import { firstOf } from '../job/response';
 import { reportOutcomes } from './outcomes';
 import type { EnforceReport } from './types';
 
@@ -25,18 +26,18 @@ export interface EnforceResponse {
 
 /** Reduces a report to a Lambda's answer, small whatever the registry's size. */
 export function enforceResponse(report: EnforceReport): EnforceResponse {
-  const outcomes = reportOutcomes(report);
+  const outcomes = firstOf(reportOutcomes(report), MAX_RESPONSE_CHANGES);
   return {
     mode: report.mode,
     scope: report.scope,
     summary: report.summary,
-    changes: outcomes.slice(0, MAX_RESPONSE_CHANGES).map((o) => ({
+    changes: outcomes.items.map((o) => ({
       reason: o.change.reason,
       status: o.status === 'skipped' ? `skipped (${o.skipReason})` : o.status,
       ...(o.status === 'failed' ? { error: `${o.error.code}: ${o.error.message}` } : {}),
     })),
-    changesTruncated: outcomes.length > MAX_RESPONSE_CHANGES,
-    failures: report.failures.slice(0, MAX_RESPONSE_CHANGES),
+    changesTruncated: outcomes.truncated,
+    failures: firstOf(report.failures, MAX_RESPONSE_CHANGES).items,
     missing: report.missing,
     events: report.events ? { published: report.events.published, failed: report.events.failed.length } : null,
   };

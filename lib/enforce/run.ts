@@ -1,27 +1,19 @@
-import type { ECRClient } from '@aws-sdk/client-ecr';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { readRegistryScanning, readReplication } from '../aws/registry';
 import { walkOptionsFor } from '../walk-options';
 import type { Deadline } from '../deadline';
-import { publishEvents } from '../events/publish';
-import { silentLog, type Log } from '../log';
+import { REPORT_SCHEMA_VERSION, type JobDeps } from '../job/types';
+import { silentLog } from '../log';
 import { allSettledOrThrow } from '../settle';
 import type { Policy } from '../policy';
 import { decodeCursor, mapRepositories, type RepositoryRun } from '../walker';
 import { applyChanges } from './apply';
-import { enforcedEvents } from './enforced-event';
 import { countOutcomes, runOutcomes } from './outcomes';
 import { planReplication, planRepositorySettings } from './plan';
 import type { RegistryScanning } from '../registry';
 import type { EnforceMode, EnforceReport, EnforceScope, EnforceTrigger, RepositoryEnforcement } from './types';
 
-/** What {@link runEnforce} needs; without `events` nothing is published. */
-export interface EnforceDeps {
-  ecr: ECRClient;
-  events?: EventBridgeClient;
-  now?: () => Date;
-  log?: Log;
-}
+/** What {@link runEnforce} needs. */
+export type EnforceDeps = JobDeps;
 
 /** Options of {@link runEnforce}. */
 export interface EnforceOptions {
@@ -33,11 +25,6 @@ export interface EnforceOptions {
   trigger?: EnforceTrigger;
   /** Called after each repository, for a progress indicator. */
   onProgress?: (done: number, repositoryName: string) => void;
-}
-
-/** The mode the Lambdas run in: the policy's `enforce.mode` (`dry-run` plans only). The CLI needs `--apply` instead. */
-export function policyEnforceMode(policy: Pick<Policy, 'enforce'>): EnforceMode {
-  return policy.enforce.mode === 'apply' ? 'apply' : 'plan';
 }
 
 const NO_REPOSITORIES: RepositoryRun<RepositoryEnforcement> = {
@@ -53,8 +40,8 @@ const NO_REPOSITORIES: RepositoryRun<RepositoryEnforcement> = {
 /**
  * Enforces the policy's repository settings and replication: reads the registry once, walks the
  * repositories in scope (each one's skip tag looked up only when its plan has changes), plans, applies
- * in `apply` mode, and publishes one `ECR Keeper Setting Enforced` event per change applied or failed.
- * A failure in one repository is recorded, never thrown; a policy that cannot hold on this registry
+ * in `apply` mode. Its events (one `ECR Keeper Setting Enforced` per change applied or failed) are the job's
+ * to publish (lib/enforce/job.ts). A failure in one repository is recorded, never thrown; a policy that cannot hold on this registry
  * (replication to itself) throws a PolicyError before any write.
  *
  * @example
@@ -109,17 +96,12 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
   for (const o of all) if (o.status === 'failed') log.warn('change failed', { reason: o.change.reason, error: o.error });
 
   const registryId = replicationState?.registryId;
-  const events = enforcedEvents(replication, repositories, {
-    ...(registryId ? { registryId } : {}),
-    region,
-    ...(options.trigger ? { trigger: options.trigger } : {}),
-  });
-  const published = mode === 'apply' && deps.events ? await publishEvents({ events: deps.events }, policy.events, events) : null;
-  for (const f of published?.failed ?? []) log.warn('event not published', { ...f });
-
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    job: 'enforce',
     mode,
     scope: scope.kind,
+    ...(options.trigger ? { trigger: options.trigger } : {}),
     generatedAt: now.toISOString(),
     registry: {
       ...(registryId ? { registryId } : {}),
@@ -140,6 +122,5 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
       complete: run.complete,
       ...(run.cursor ? { cursor: run.cursor } : {}),
     },
-    events: published,
   };
 }

@@ -1,7 +1,8 @@
 import type { ReplicationRule } from '@aws-sdk/client-ecr';
 import type { TagMutabilitySetting } from '../registry';
 import type { ErrorInfo } from '../errors';
-import type { PublishResult } from '../events/publish';
+import type { JobReport, JobSummary, Trigger } from '../job/types';
+import type { Mode } from '../job/mode';
 
 
 /** One change to one repository's settings, with the reason it is needed. */
@@ -67,8 +68,8 @@ export interface PlanNote {
   note: string;
 }
 
-/** What an enforcement run does: `plan` reads and reports only (dry-run), `apply` writes. */
-export type EnforceMode = 'plan' | 'apply';
+/** What an enforcement run does: `dry-run` reads and reports only, `apply` writes. */
+export type EnforceMode = Mode;
 
 /** Why a planned change was not made: a dry-run, or the repository's skip tag found at apply time. */
 export type SkipReason = 'dry-run' | 'skip-tag';
@@ -89,10 +90,7 @@ export type EnforceScope =
   | { kind: 'replication' };
 
 /** What set a run off, carried into the events it publishes. */
-export type EnforceTrigger =
-  | { source: 'schedule' }
-  | { source: 'cli' }
-  | { source: 'drift'; eventName: string; eventId?: string; actor?: string };
+export type EnforceTrigger = Trigger;
 
 /** One repository whose settings the run changed, would change, or has notes on. */
 export interface RepositoryEnforcement {
@@ -104,7 +102,7 @@ export interface RepositoryEnforcement {
 }
 
 /** Totals of an enforcement run. */
-export interface EnforceSummary {
+export interface EnforceSummary extends JobSummary {
   mode: EnforceMode;
   /** Repositories checked against the policy. */
   repositories: number;
@@ -125,10 +123,10 @@ export interface EnforceSummary {
 }
 
 /** The result of an enforcement run (`--format json`). */
-export interface EnforceReport {
-  mode: EnforceMode;
+export interface EnforceReport extends JobReport {
+  job: 'enforce';
   scope: EnforceScope['kind'];
-  generatedAt: string;
+  trigger?: EnforceTrigger;
   registry: {
     /** Known when the replication configuration was read. */
     registryId?: string;
@@ -143,10 +141,5 @@ export interface EnforceReport {
   };
   /** Repositories with changes or notes; compliant ones are only counted. */
   repositories: RepositoryEnforcement[];
-  failures: { repositoryName: string; error: ErrorInfo }[];
-  /** Names asked for that do not exist. */
-  missing: string[];
   summary: EnforceSummary;
-  /** The `ECR Keeper Setting Enforced` events published; null when nothing was to be published (dry-run). */
-  events: PublishResult | null;
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Deadline } from '../deadline';
-import type { EnforceResponse } from '../enforce/response';
+import { executeJob } from '../job/execute';
+import type { Job, JobReport } from '../job/types';
 import { FanOutError } from '../errors';
 import { MAX_SQS_BATCH_ENTRIES } from '../limits';
 import { silentLog, type Log } from '../log';
@@ -35,8 +36,8 @@ export interface DispatchReport {
   complete: boolean;
   /** Cleanup: the shared cap and what is left of it after this invocation. */
   budget?: DeleteBudget;
-  /** Enforce, first invocation of a run: the registry's replication, enforced once per run. */
-  registry?: EnforceResponse;
+  /** First invocation of a job with registry-level work (enforce: replication): that work, done once per run. */
+  registry?: object;
 }
 
 /**
@@ -48,9 +49,39 @@ export function shouldFanOut(policy: Pick<Policy, 'runtime'>, request: { cursor?
 }
 
 /**
- * Starts a fanned-out run of a scheduled job: the repositories the policy covers are handed out as work
- * items (see {@link continueDispatch}). Enforce's registry-level work comes first, in
- * {@link dispatchEnforce} (lib/fanout/dispatch-enforce.ts).
+ * A fanned-out run of a scheduled job: its registry-level work first, once (enforce: the replication), when
+ * the job has any, then the repositories the policy covers handed out as work items ({@link startDispatch}).
+ * The job is a parameter, so a function's bundle (and so its role) holds only its own job's calls.
+ *
+ * @example
+ * const report = await dispatchJob(enforceJob, { ecr, events, queue, log }, policy, { deadline });
+ */
+export async function dispatchJob<R extends JobReport>(
+  job: Job<R>,
+  deps: FanOutDeps,
+  policy: Policy,
+  options: { deadline?: Deadline; run?: string } = {},
+): Promise<DispatchReport> {
+  const spec = job.fanOut;
+  if (!spec) throw new FanOutError(`the ${job.name} job does not fan out`);
+  const registry = spec.registryFirst
+    ? job.response(
+        await executeJob(
+          job,
+          deps,
+          policy,
+          { mode: job.policyMode(policy), registryOnly: true, trigger: { source: 'schedule' }, ...(options.deadline ? { deadline: options.deadline } : {}) },
+          { publish: true },
+        ),
+      )
+    : undefined;
+  const report = await startDispatch(deps, policy, spec.kind, options);
+  return registry ? { ...report, registry } : report;
+}
+
+/**
+ * Starts handing out the repositories the policy covers as work items (see {@link continueDispatch}); the
+ * registry-level work is {@link dispatchJob}'s.
  *
  * @example
  * const report = await startDispatch({ ecr, events, queue, log }, policy, 'cleanup', { deadline: deadlineIn(context.getRemainingTimeInMillis()) });

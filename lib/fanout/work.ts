@@ -1,22 +1,18 @@
-import { cleanupSummaryEvent } from '../cleanup/summary-event';
-import { runCleanup } from '../cleanup/run';
-import type { CleanupSummary } from '../cleanup/types';
 import { isPast, type Deadline } from '../deadline';
-import { policyEnforceMode, runEnforce } from '../enforce/run';
-import type { EnforceSummary } from '../enforce/types';
 import { EventValidationError, FanOutError, toErrorInfo } from '../errors';
-import { publishEvents } from '../events/publish';
+import { executeJob } from '../job/execute';
+import { FAN_OUT_JOBS_BY_KIND } from '../job/fan-out-jobs';
+import type { JobSummary } from '../job/types';
 import { silentLog } from '../log';
 import type { Policy } from '../policy';
 import { parseEvent } from '../validate';
 import { continueDispatch, type DispatchReport, type FanOutDeps } from './dispatch';
 import { sendWorkItems } from './work-queue';
-import { WorkItemSchema, type CleanupWorkItem, type EnforceWorkItem, type WorkItem } from './work-item';
+import { WorkItemSchema, type FanOutJob, type RepositoriesWorkItem, type WorkItem } from './work-item';
 
 /** What running one work item did. */
 export type WorkResult =
-  | { kind: 'enforce'; run: string; index: number; summary: EnforceSummary; missing: string[]; followUp: boolean }
-  | { kind: 'cleanup'; run: string; index: number; summary: CleanupSummary; missing: string[]; followUp: boolean }
+  | { kind: FanOutJob; run: string; index: number; summary: JobSummary; missing: string[]; followUp: boolean }
   | { kind: 'dispatch'; report: DispatchReport };
 
 /** A message of the work queue as the worker receives it. */
@@ -43,74 +39,51 @@ export function parseWorkItem(body: string): WorkItem {
   return parseEvent(WorkItemSchema, data, 'work item');
 }
 
-/** Whether a run that stopped at its deadline got through at least one of its names. */
-function madeProgress(counts: { done: number; excluded: number; missing: number }): boolean {
-  return counts.done + counts.excluded + counts.missing > 0;
-}
-
-/** Sends `rest`, what is left of an item that stopped at its deadline; fails the item when it got nowhere. */
-async function handOn(deps: FanOutDeps, item: WorkItem & { run: string; index: number }, rest: WorkItem | undefined, progressed: boolean): Promise<boolean> {
-  if (rest === undefined) return false;
-  if (!progressed) throw new FanOutError(`work item ${item.run}/${item.index} reached its deadline before its first repository`);
-  await sendWorkItems({ queue: deps.queue }, [rest]);
-  return true;
-}
-
-async function runEnforceItem(deps: FanOutDeps, policy: Policy, item: EnforceWorkItem, deadline: Deadline | undefined): Promise<WorkResult> {
-  const report = await runEnforce(deps, policy, {
-    mode: policyEnforceMode(policy),
-    scope: { kind: 'repositories', names: item.names, ...(item.cursor ? { cursor: item.cursor } : {}) },
-    trigger: { source: 'schedule' },
-    ...(deadline ? { deadline } : {}),
-  });
-  const { summary } = report;
-  const progressed = madeProgress({ done: summary.repositories + summary.failedRepositories, excluded: summary.excluded, missing: report.missing.length });
-  const sent = await handOn(deps, item, summary.cursor ? { ...item, cursor: summary.cursor } : undefined, progressed);
-  return { kind: 'enforce', run: item.run, index: item.index, summary, missing: report.missing, followUp: sent };
-}
-
-async function runCleanupItem(deps: FanOutDeps, policy: Policy, item: CleanupWorkItem, deadline: Deadline | undefined): Promise<WorkResult> {
-  // The item's share of the run's cap is this run's cap.
-  const scoped: Policy = { ...policy, cleanup: { ...policy.cleanup, maxDeletesPerRun: item.maxDeletes } };
-  const report = await runCleanup(deps, scoped, {
-    mode: policy.cleanup.mode,
-    names: item.names,
-    ...(item.cursor ? { cursor: item.cursor } : {}),
-    ...(deadline ? { deadline } : {}),
-  });
-  const { summary } = report;
-  if (deps.events && (summary.planned.count > 0 || summary.failed > 0)) {
-    const event = cleanupSummaryEvent(report);
-    const published = await publishEvents({ events: deps.events }, policy.events, [
-      { ...event, detail: { ...(event.detail as object), fanOut: { run: item.run, index: item.index } } },
-    ]);
-    for (const f of published.failed) (deps.log ?? silentLog).warn('event not published', { ...f });
+/**
+ * Runs one repositories item with its job, through the same {@link executeJob} as a direct run (its events
+ * carry the item's run and index). An item that stopped at its deadline sends the rest of itself back to the
+ * queue, or fails when it got through none of its names (it would hand on the same item forever).
+ */
+async function runRepositoriesItem(deps: FanOutDeps, policy: Policy, item: RepositoriesWorkItem, deadline: Deadline | undefined): Promise<WorkResult> {
+  const job = FAN_OUT_JOBS_BY_KIND[item.kind];
+  const spec = job.fanOut!;
+  const report = await executeJob(
+    job,
+    deps,
+    spec.policyFor(policy, item),
+    {
+      mode: job.policyMode(policy),
+      names: item.names,
+      ...(item.cursor ? { cursor: item.cursor } : {}),
+      ...(deadline ? { deadline } : {}),
+      trigger: { source: 'schedule' },
+    },
+    { publish: true, fanOut: { run: item.run, index: item.index } },
+  );
+  const { summary, missing, failures } = report;
+  let followUp = false;
+  if (summary.cursor) {
+    if (summary.repositories + failures.length + summary.excluded + missing.length === 0) {
+      throw new FanOutError(`work item ${item.run}/${item.index} reached its deadline before its first repository`);
+    }
+    await sendWorkItems({ queue: deps.queue }, [spec.rest(item, report, summary.cursor)]);
+    followUp = true;
   }
-  const progressed = madeProgress({ done: report.repositories.length + report.failures.length, excluded: summary.excluded, missing: report.missing.length });
-  // What the repositories before the cursor planned is spent: the rest of the item gets the rest of its share.
-  const rest = summary.cursor ? { ...item, cursor: summary.cursor, maxDeletes: Math.max(0, item.maxDeletes - summary.planned.count) } : undefined;
-  const sent = await handOn(deps, item, rest, progressed);
-  return { kind: 'cleanup', run: item.run, index: item.index, summary, missing: report.missing, followUp: sent };
+  return { kind: item.kind, run: item.run, index: item.index, summary, missing, followUp };
 }
 
 /**
- * Runs one work item: enforces or cleans up its repositories (looked up by name, still subject to the
- * policy's include/exclude and skip tag), or carries a dispatch on. An item that stops at its deadline
- * sends the rest of itself (same names, the walker's cursor, what is left of its deletion share) back to
- * the queue; per-repository failures are recorded in the result and logged, as in a single-invocation run.
+ * Runs one work item: its job over its repositories (looked up by name, still subject to the policy's
+ * include/exclude and skip tag), or carries a dispatch on. An item that stops at its deadline sends the rest
+ * of itself (same names, the walker's cursor, what is left of a cleanup's deletion share) back to the queue;
+ * per-repository failures are recorded in the result and logged, as in a single-invocation run.
  *
  * @example
  * const result = await runWorkItem({ ecr, events, queue, log }, policy, parseWorkItem(message.body), { deadline });
  */
 export async function runWorkItem(deps: FanOutDeps, policy: Policy, item: WorkItem, options: { deadline?: Deadline } = {}): Promise<WorkResult> {
-  switch (item.kind) {
-    case 'enforce':
-      return runEnforceItem(deps, policy, item, options.deadline);
-    case 'cleanup':
-      return runCleanupItem(deps, policy, item, options.deadline);
-    case 'dispatch':
-      return { kind: 'dispatch', report: await continueDispatch(deps, policy, item.state, options) };
-  }
+  if (item.kind === 'dispatch') return { kind: 'dispatch', report: await continueDispatch(deps, policy, item.state, options) };
+  return runRepositoriesItem(deps, policy, item, options.deadline);
 }
 
 /**

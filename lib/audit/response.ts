@@ -1,3 +1,5 @@
+import type { PublishResult } from '../events/publish';
+import type { Executed } from '../job/types';
 import type { AuditReport } from './types';
 
 /** Lambda's synchronous response limit is 6 MB; a report is kept under this. */
@@ -26,4 +28,14 @@ export function fitReport(report: AuditReport, maxBytes = MAX_RESPONSE_BYTES): F
       reason: `the full report exceeds ${maxBytes} bytes; compliant repositories were left out first (run the CLI for all)`,
     },
   };
+}
+
+/**
+ * The audit Lambda's answer: the report, fitted under Lambda's response limit, with its published events.
+ *
+ * @example
+ * return auditResponse(await executeJob(auditJob, deps, policy, request, { publish: true }));
+ */
+export function auditResponse(report: Executed<AuditReport>): FittedAuditReport & { events: PublishResult | null } {
+  return { ...fitReport(report), events: report.events };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitReport } from '../lib/audit/fit';
+import { fitReport } from '../lib/audit/response';
 import type { AuditReport, RepositoryAudit } from '../lib/audit/types';
 
 function repository(name: string, compliant: boolean): RepositoryAudit {
@@ -8,6 +8,9 @@ function repository(name: string, compliant: boolean): RepositoryAudit {
 
 function report(n: number): AuditReport {
   return {
+    schemaVersion: 1,
+    job: 'audit',
+    mode: 'dry-run',
     generatedAt: '2026-01-01T00:00:00.000Z',
     registry: {} as AuditReport['registry'],
     repositories: Array.from({ length: n }, (_, i) => repository(`r/${i}`, i % 2 === 0)),

@@ -1,0 +1,28 @@
+import * as z from 'zod';
+import { REPOSITORY_NAME_PATTERN } from '../validate';
+
+const fields = {
+  repositories: z.array(z.string().regex(REPOSITORY_NAME_PATTERN, 'must be an ECR repository name')).min(1).max(1000).optional(),
+  cursor: z.string().min(1).max(8192).optional(),
+  /** Publish the run's events (default true). */
+  publish: z.boolean().default(true),
+};
+
+/**
+ * The payload of a scheduled job's function: EventBridge's `Scheduled Event` (its fields are accepted and
+ * ignored), or a manual invoke that narrows the run to some repositories or resumes it at a cursor. The mode
+ * is never taken from the event: it is the policy's, so nothing destructive happens by surprise.
+ *
+ * @example
+ * { "repositories": ["payments/api"], "cursor": "eyJ2Ijox...", "publish": false }
+ */
+export const ScheduledJobRequestSchema = z.looseObject({
+  'detail-type': z.literal('Scheduled Event').optional(),
+  source: z.literal('aws.events').optional(),
+  ...fields,
+});
+
+/** The payload of a job invoked only by hand (the audit): nothing but its own keys. */
+export const ManualJobRequestSchema = z.strictObject(fields);
+
+export type JobRequestInput = z.input<typeof ScheduledJobRequestSchema>;
