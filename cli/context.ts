@@ -1,4 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../lib/aws/clients';
 import { createClients } from '../lib/aws/clients';
 import { UsageError } from '../lib/errors';
@@ -27,6 +29,9 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Pre-built clients (tests); otherwise built once from the environment and `--region`. */
   clients?: AwsClients;
+  /** Pre-built STS and Organizations clients (tests): who the caller is, the member roles, the organization. */
+  sts?: STSClient;
+  organizations?: OrganizationsClient;
 }
 
 /** Options every command takes. */
@@ -34,6 +39,7 @@ export const COMMON_OPTIONS = {
   policy: { type: 'string' },
   format: { type: 'string' },
   region: { type: 'string' },
+  profile: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
@@ -41,6 +47,9 @@ export const COMMON_OPTIONS = {
 /** Options of the commands that walk repositories (audit, enforce, cleanup), on top of the common ones. */
 export const WALK_OPTIONS = {
   ...COMMON_OPTIONS,
+  // Targets: both repeatable, they narrow or override the policy's `targets`.
+  region: { type: 'string', multiple: true },
+  account: { type: 'string', multiple: true },
   repository: { type: 'string', multiple: true },
   concurrency: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
@@ -49,10 +58,15 @@ export const COMMON_HELP = `Common options:
   --policy FILE        policy file (.json, .yaml); default: $ECR_KEEPER_POLICY, $ECR_KEEPER_POLICY_FILE, built-in defaults
   --format FORMAT      table | json | markdown (default: table on a terminal, json otherwise)
   --region REGION      AWS region (default: from the environment / profile)
+  --profile NAME       credentials and region from this profile of the AWS config files
   -v, --verbose        log progress and AWS details to stderr
   -h, --help           this help`;
 
-export const WALK_HELP = `Repositories:
+export const WALK_HELP = `Targets (the policy's \`targets\`: accounts x regions; docs/accounts-and-regions.md):
+  --account ID         only this account (repeatable); with accounts: organization, an ACTIVE member
+  --region REGION      only this region (repeatable); overrides the policy's regions
+
+Repositories:
   --repository NAME    only this repository (repeatable); the policy's include/exclude still apply
   --concurrency N      repositories worked on at once (default: the policy's runtime.concurrency)
 
@@ -85,7 +99,7 @@ export interface CommandContext {
 /** Builds what every command needs from its common options. */
 export async function commandContext(
   io: CliIo,
-  values: { policy?: string; format?: string; region?: string; repository?: string[]; concurrency?: string; verbose?: boolean },
+  values: { policy?: string; format?: string; region?: string | string[]; profile?: string; repository?: string[]; concurrency?: string; verbose?: boolean },
 ): Promise<CommandContext> {
   const format = (values.format ?? (io.stdout.isTTY ? 'table' : 'json')) as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) {
@@ -101,7 +115,9 @@ export async function commandContext(
   const policy = values.policy ? loadPolicyFile(values.policy) : loadPolicyFromEnv(io.env);
   const log = streamLog(io.stderr, { verbose: values.verbose === true });
   for (const warning of policyWarnings(policy)) log.warn(warning);
-  const clients = io.clients ?? createClients(values.region ? { region: values.region } : {});
+  // A list of regions (`--region`, repeatable) names targets; the home clients keep the credentials' region.
+  const region = typeof values.region === 'string' ? values.region : undefined;
+  const clients = io.clients ?? createClients({ ...(region ? { region } : {}), ...(values.profile ? { profile: values.profile } : {}) });
   return {
     io,
     policy,

@@ -1,6 +1,8 @@
-import { executeJob, runFailed } from '../lib/job/execute';
 import type { Job, JobReport } from '../lib/job/types';
+import { executeOverTargets, targetsRunFailed } from '../lib/targets/execute';
+import { renderByTarget } from '../lib/targets/render';
 import { EXIT, WALK_HELP, WALK_OPTIONS, commandContext, parseCommandArgs, progress, type CliIo } from './context';
+import { cliTargets } from './targets';
 
 /** A CLI command: arguments after its name in, exit code out. */
 export type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -48,10 +50,17 @@ export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, d
     }
     const ctx = await commandContext(io, values);
     const apply = job.applies && flags.apply === true;
+    const { targets, clientsFor } = await cliTargets(
+      { ...io, clients: ctx.clients },
+      ctx.policy,
+      { ...(values.account ? { accounts: values.account } : {}), ...(values.region ? { regions: values.region } : {}) },
+      { ...(values.profile ? { profile: values.profile } : {}), ...(flags.cursor !== undefined ? { cursor: flags.cursor } : {}) },
+    );
     const bar = progress(io, ctx.format === 'table');
-    const report = await executeJob(
+    const report = await executeOverTargets(
       job,
-      { ...ctx.clients, log: ctx.log },
+      targets,
+      clientsFor,
       ctx.policy,
       {
         mode: apply ? 'apply' : 'dry-run',
@@ -62,12 +71,12 @@ export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, d
         onProgress: (done, name) => bar.update(`${apply ? doneVerb : 'checked'} ${done} repositories (${name})`),
       },
       // A change made from the CLI is published as a scheduled run's would be; a dry-run publishes nothing.
-      { publish: apply && job.cliPublishes },
+      { publish: apply && job.cliPublishes, log: ctx.log },
     );
     bar.done();
-    io.stdout.write(job.render(report, ctx.format));
-    if (runFailed(job, report) || report.missing.length > 0) return EXIT.FAILURE;
-    if (flags.check && job.outOfPolicy?.(report)) return EXIT.OUT_OF_POLICY;
+    io.stdout.write(renderByTarget(report, ctx.format, (entry, format) => job.render(entry, format)));
+    if (targetsRunFailed(job, report)) return EXIT.FAILURE;
+    if (flags.check && report.targets.some((t) => !t.error && job.outOfPolicy?.(t))) return EXIT.OUT_OF_POLICY;
     return EXIT.OK;
   };
   return { run, summary: job.description };

@@ -12,7 +12,7 @@ import type { EnforceReport } from '../lib/enforce/types';
 import type { PolicyInput } from '../lib/policy';
 import { motoClients } from './support/aws';
 import { callsByAction, countCalls, writeCalls } from './support/call-count';
-import { runCli } from './support/cli';
+import { runCli, onlyTarget } from './support/cli';
 import { captureEvents } from './support/event-capture';
 
 type Clients = ReturnType<typeof motoClients>;
@@ -94,7 +94,7 @@ describe('ecr-keeper enforce --apply against moto', () => {
     expect(await replicationRules(clients)).toEqual([
       { destinations: [{ region: 'eu-west-1', registryId: clients.accountId }], repositoryFilters: [{ filter: 'svc/', filterType: 'PREFIX_MATCH' }] },
     ]);
-    const report = JSON.parse(stdout) as EnforceReport;
+    const report = onlyTarget(stdout) as EnforceReport;
     expect(report.summary).toMatchObject({ mode: 'apply', repositories: 5, compliant: 1, excluded: 1, changes: 7, applied: 5, skipped: 2, failed: 0 });
     expect(calls.ecr).toEqual({
       DescribeRegistry: 1,
@@ -133,7 +133,7 @@ describe('ecr-keeper enforce --apply against moto', () => {
     expect(writeCalls(eventCalls)).toEqual({});
     // Only the opted-out repository still differs from the policy, so only its tag is looked up.
     expect(callsByAction(ecrCalls)).toEqual({ DescribeRegistry: 1, DescribeRepositories: 1, GetRegistryScanningConfiguration: 1, ListTagsForResource: 1 });
-    expect((JSON.parse(stdout) as EnforceReport).summary).toMatchObject({ applied: 0, skipped: 2, compliant: 4 });
+    expect((onlyTarget(stdout) as EnforceReport).summary).toMatchObject({ applied: 0, skipped: 2, compliant: 4 });
   });
 
   it('without --apply prints the plan and makes zero write calls', async () => {

@@ -10,6 +10,7 @@ export interface TargetClientConfig {
   region: string;
   /** The account's assumed-role credentials; absent for the caller's own account (the SDK's default chain or `baseCredentials`). */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  profile?: string;
   retryMode: 'adaptive';
   maxAttempts: number;
 }
@@ -19,6 +20,8 @@ export interface TargetClientsOptions {
   credentials: AccountCredentials;
   /** The caller's credentials (e.g. a CLI `--profile`), for the caller's own account; the SDK's default chain when absent. */
   baseCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** A named profile of the AWS config files for the caller's own account (the CLI's `--profile`). */
+  profile?: string;
   maxAttempts?: number;
 }
 
@@ -49,8 +52,10 @@ export interface TargetClients {
 export function createTargetClients(options: TargetClientsOptions): TargetClients {
   const cache = new Map<string, unknown>();
   const configOf = (target: Target): TargetClientConfig => {
-    const credentials = options.credentials.providerFor(target.accountId) ?? options.baseCredentials;
+    const assumed = options.credentials.providerFor(target.accountId);
+    const credentials = assumed ?? options.baseCredentials;
     return {
+      ...(assumed === undefined && options.profile ? { profile: options.profile } : {}),
       ...BASE_CLIENT_CONFIG,
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
       region: target.region,

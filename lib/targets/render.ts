@@ -1,5 +1,6 @@
 import type { OutputFormat } from '../report/table';
-import { targetKey, type TargetEntry, type TargetResult, type TargetsReport } from './types';
+import type { ErrorInfo } from '../errors';
+import { targetKey, type TargetTotals } from './types';
 
 /** How a target is headed in a table or in markdown: `123456789012 / eu-west-1`. */
 export function targetHeading(entry: { accountId: string; region: string }): string {
@@ -14,11 +15,11 @@ export function targetHeading(entry: { accountId: string; region: string }): str
  * @example
  * process.stdout.write(renderByTarget(report, format, (entry, f) => renderAudit(entry, f), renderTotals));
  */
-export function renderByTarget<R extends TargetResult<object>>(
-  report: TargetsReport<R>,
+export function renderByTarget<E extends { accountId: string; region: string; error?: ErrorInfo | undefined }, S extends TargetTotals>(
+  report: { targets: E[]; summary: S },
   format: OutputFormat,
-  renderOne: (entry: TargetEntry<R>, format: Exclude<OutputFormat, 'json'>) => string,
-  renderTotals?: (summary: TargetsReport<R>['summary'], format: Exclude<OutputFormat, 'json'>) => string,
+  renderOne: (entry: E, format: Exclude<OutputFormat, 'json'>) => string,
+  renderTotals?: (summary: S, format: Exclude<OutputFormat, 'json'>) => string,
 ): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   const only = report.targets.length === 1 ? report.targets[0] : undefined;

@@ -26,13 +26,27 @@ export interface TargetsSession {
  * const outcomes = await runOverTargets(targets, (t) => runAudit(clients.clients(t), policy));
  */
 export async function openTargetsSession(
-  deps: { sts: STSClient; organizations: OrganizationsClient; baseCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider; now?: () => number },
+  deps: {
+    sts: STSClient;
+    organizations: OrganizationsClient;
+    baseCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+    profile?: string;
+    now?: () => number;
+  },
   policy: TargetsPolicy,
   overrides: TargetOverrides = {},
 ): Promise<TargetsSession> {
   const { caller, targets } = await resolveTargets(deps, policy, overrides);
   const credentials = createAccountCredentials({ sts: deps.sts, caller, roleName: policy.roleName, externalId: policy.externalId, ...(deps.now ? { now: deps.now } : {}) });
-  return { caller, targets, clients: createTargetClients({ credentials, ...(deps.baseCredentials ? { baseCredentials: deps.baseCredentials } : {}) }) };
+  return {
+    caller,
+    targets,
+    clients: createTargetClients({
+      credentials,
+      ...(deps.baseCredentials ? { baseCredentials: deps.baseCredentials } : {}),
+      ...(deps.profile ? { profile: deps.profile } : {}),
+    }),
+  };
 }
 
 /** What an event handler acts within, and with: the targets' scope and the clients per target. */

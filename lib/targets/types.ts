@@ -25,7 +25,7 @@ export interface TargetResult<S> {
 }
 
 /** One target's entry in a report: where, and what happened there (or the error that stopped it). */
-export type TargetEntry<R extends TargetResult<object>> = { accountId: string; region: string } & R & { error?: ErrorInfo };
+export type TargetEntry<R extends object> = { accountId: string; region: string } & R & { error?: ErrorInfo };
 
 /** Totals across targets, beside the job's own summed totals. */
 export interface TargetTotals {
