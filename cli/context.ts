@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { AwsClients } from '../lib/aws/clients';
 import { createClients } from '../lib/aws/clients';
 import { UsageError } from '../lib/errors';
@@ -32,6 +33,8 @@ export interface CliIo {
   /** Pre-built STS and Organizations clients (tests): who the caller is, the member roles, the organization. */
   sts?: STSClient;
   organizations?: OrganizationsClient;
+  /** The caller's credentials (tests); otherwise the environment's or `--profile`'s. */
+  credentials?: AwsCredentialIdentity;
 }
 
 /** Options every command takes. */

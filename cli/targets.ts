@@ -26,7 +26,11 @@ export async function cliTargets(io: CliIo, policy: Policy, overrides: TargetOve
   const config = { ...(home ? { region: home } : {}), ...(options.profile ? { profile: options.profile } : {}) };
   const sts = io.sts ?? createStsClient(config);
   const organizations = io.organizations ?? createOrganizationsClient(config);
-  const session = await openTargetsSession({ sts, organizations, ...(options.profile ? { profile: options.profile } : {}) }, policy.targets, overrides);
+  const session = await openTargetsSession(
+    { sts, organizations, ...(options.profile ? { profile: options.profile } : {}), ...(io.credentials ? { baseCredentials: io.credentials } : {}) },
+    policy.targets,
+    overrides,
+  );
   if (options.cursor !== undefined && session.targets.length > 1) {
     throw new UsageError(`--cursor resumes one target's run: name it with --account and --region (this run has ${session.targets.length} targets)`);
   }
