@@ -1,11 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { createClients, type AwsClients } from '../../lib/aws/clients';
 import type { WorkQueue } from '../../lib/fanout/work-queue';
 import { policyFromLambdaEnv, policyWarnings, type Policy } from '../../lib/policy';
 
 /** What a handler is wired with: built once per Lambda instance, or by a test. */
 export interface HandlerRuntime {
-  clients: AwsClients;
+  /** The function's own account's clients in its region; `accountId` when known beforehand (tests pin clients to an account). */
+  clients: AwsClients & { accountId?: string };
+  /** The STS client member roles are assumed with (tests); built from the environment otherwise. */
+  sts?: STSClient;
   logger: Logger;
   /** The validated policy; throws a PolicyError naming the field while the policy is bad. */
   policy: () => Policy;

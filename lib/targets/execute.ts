@@ -1,4 +1,5 @@
 import type { AwsClients } from '../aws/clients';
+import { toErrorInfo } from '../errors';
 import type { Log } from '../log';
 import type { Policy } from '../policy';
 import { executeJob, runFailed, type ExecuteOptions } from '../job/execute';
@@ -55,7 +56,8 @@ export async function executeOverTargets<R extends JobReport>(
     (target) => executeJob(job, { ...clientsFor(target), ...(log ? { log } : {}) }, policy, request, options),
     {
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-      onError: (target, err) => log?.warn('target failed', { target: targetKey(target), error: String((err as Error)?.message ?? err) }),
+      // toErrorInfo blanks any credential an AWS message quotes (a signature error quotes the session token).
+      onError: (target, err) => log?.warn('target failed', { target: targetKey(target), error: toErrorInfo(err) }),
     },
   );
   const done = outcomes.flatMap((o) => (o.result ? [o.result] : []));
