@@ -2,6 +2,7 @@ import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
+import { enforceHandler } from '../functions/enforce';
 import { onDriftHandler } from '../functions/on-drift';
 import { onPushHandler } from '../functions/on-push';
 import { onScanCompleteHandler } from '../functions/on-scan-complete';
@@ -119,5 +120,29 @@ describe('handlers act in the target an event comes from', () => {
     expect(answer).not.toHaveProperty('ignored');
     expect(JSON.stringify(answer)).toContain(image.digest);
     expect(calls.size).toBe(0);
+  });
+});
+
+describe('scheduled jobs run over the targets', () => {
+  it('the enforce function enforces every target and answers per target', async () => {
+    const { hub, member, runtime, context } = await setUp();
+    const memberEu = await memberEcr(member, 'eu-west-1');
+    await memberEu.send(new CreateRepositoryCommand({ repositoryName: 'team/api', imageTagMutability: 'MUTABLE' }));
+    await hub.ecr.send(new CreateRepositoryCommand({ repositoryName: 'team/api', imageTagMutability: 'MUTABLE' }));
+
+    const answer = (await enforceHandler(runtime)(sampleEvent('schedule-enforce.json') as never, context)) as {
+      targets: { accountId: string; region: string; error?: unknown }[];
+      summary: { targets: number; failedTargets: number };
+    };
+
+    expect(answer.targets.map((t) => `${t.accountId}/${t.region}`)).toEqual([
+      `${hub.accountId}/us-east-1`,
+      `${hub.accountId}/eu-west-1`,
+      `${member}/us-east-1`,
+      `${member}/eu-west-1`,
+    ]);
+    expect(answer.summary).toMatchObject({ targets: 4, failedTargets: 0 });
+    expect(await mutability(memberEu, 'team/api')).toBe('IMMUTABLE');
+    expect(await mutability(hub.ecr, 'team/api')).toBe('IMMUTABLE');
   });
 });

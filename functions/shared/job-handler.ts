@@ -3,8 +3,13 @@ import { dispatchJob, shouldFanOut } from '../../lib/fanout/dispatch';
 import { requireWorkQueue } from '../../lib/fanout/work-queue';
 import { executeJob } from '../../lib/job/execute';
 import type { Job, JobReport } from '../../lib/job/types';
+import { createOrganizationsClient } from '../../lib/aws/sts-client';
+import { executeOverTargets } from '../../lib/targets/execute';
+import { planTargets, readOrganizationAccounts } from '../../lib/targets/resolve';
+import { ORGANIZATION } from '../../lib/targets/schema';
 import { keeperHandler } from './middleware';
 import type { HandlerRuntime } from './runtime';
+import { runtimeTargets } from './targets';
 
 /**
  * The Lambda handler of a job (audit, enforce, cleanup, ...): the request validated by the job's schema, the
@@ -20,6 +25,27 @@ export function jobHandler<R extends JobReport>(job: Job<R>, runtime: HandlerRun
   return keeperHandler(logger, job.requestSchema, `${job.name} request`, async (event, context) => {
     const current = policy();
     const deadline = deadlineIn(context.getRemainingTimeInMillis());
+    if (current.targets.accounts !== undefined || current.targets.regions !== undefined) {
+      // Over the policy's targets: one run per target, each with its clients, answered per target.
+      const { home, clientsFor } = runtimeTargets(runtime, context);
+      const organizationAccounts =
+        current.targets.accounts === ORGANIZATION ? await readOrganizationAccounts(runtime.organizations ?? createOrganizationsClient({ region: home.region })) : undefined;
+      const targets = planTargets(current.targets, {}, { caller: { ...home, arn: '' }, ...(organizationAccounts ? { organizationAccounts } : {}) });
+      if (job.fanOut && current.runtime.fanOut) logger.warn(`${job.name}: fan-out per target is not supported yet; the targets run in this invocation`);
+      const report = await executeOverTargets(
+        job,
+        targets,
+        clientsFor,
+        current,
+        { mode: job.policyMode(current), ...(event.repositories ? { names: event.repositories } : {}), deadline, trigger: { source: 'schedule' } },
+        { publish: event.publish, log: logger },
+      );
+      logger.info(`${job.name} finished over targets`, { summary: report.summary });
+      return {
+        targets: report.targets.map((t) => (t.error ? { accountId: t.accountId, region: t.region, error: t.error } : { accountId: t.accountId, region: t.region, ...job.response(t) })),
+        summary: report.summary,
+      };
+    }
     if (job.fanOut && shouldFanOut(current, event)) {
       const { workQueue } = runtime;
       const dispatched = await dispatchJob(job, { ...clients, queue: requireWorkQueue(workQueue), log: logger }, current, { deadline });

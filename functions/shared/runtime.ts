@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { createClients, type AwsClients } from '../../lib/aws/clients';
 import type { WorkQueue } from '../../lib/fanout/work-queue';
@@ -10,6 +11,8 @@ export interface HandlerRuntime {
   clients: AwsClients & { accountId?: string };
   /** The STS client member roles are assumed with (tests); built from the environment otherwise. */
   sts?: STSClient;
+  /** The Organizations client that lists the organization's accounts (tests); built from the environment otherwise. */
+  organizations?: OrganizationsClient;
   logger: Logger;
   /** The validated policy; throws a PolicyError naming the field while the policy is bad. */
   policy: () => Policy;
