@@ -18,7 +18,10 @@ module.exports = async ({ resolveVariable }) => {
     ? busName
     : { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${busName}` };
   const organizationId = (await resolveVariable('param:organizationId, ""')) || '';
-  return { json: JSON.stringify(data ?? {}), file, onPushTimeout, eventBusArn, hubBusResources: hubBusResources(data?.targets, organizationId) };
+  // sts:AssumeRole is granted on the member role name only, in any account (deploy/roles.yml).
+  const roleName = String(data?.targets?.roleName ?? 'ecr-keeper-member');
+  const memberRoleArn = { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${roleName}` };
+  return { json: JSON.stringify(data ?? {}), file, onPushTimeout, eventBusArn, memberRoleArn, hubBusResources: hubBusResources(data?.targets, organizationId) };
 };
 
 // The default bus's policy letting member accounts forward their ECR events to it (deploy/member.yml): the

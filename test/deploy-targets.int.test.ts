@@ -32,7 +32,7 @@ const memberStatements = (): Statement[] => [
 ];
 const isRead = (action: string) => /^[a-z0-9-]+:(Describe|Get|List|BatchGet)/.test(action);
 /** Actions on the registry a hub function role allows: what a member role must allow too (logs, queues and the hub's bus stay in the hub). */
-const registryActions = (statements: Statement[]) => statements.flatMap(actionsOf).filter((a) => !/^(logs|sqs|events):/.test(a));
+const registryActions = (statements: Statement[]) => statements.flatMap(actionsOf).filter((a) => !/^(logs|sqs|events|sts|organizations):/.test(a));
 
 const inspectorScanOf = (arn: string) => sampleEvent('inspector2-scan-ecr.json', (e) => ((e.detail['repository-name'] = arn), (e.resources = [arn])));
 const ARNS = {
@@ -118,6 +118,15 @@ describe('the hub', () => {
       .filter(([, r]) => (r.Properties.Targets as { Arn: unknown }[]).some((t) => referencedId(t.Arn) === onScan))
       .map(([, r]) => r.Properties.EventPattern as Pattern);
     for (const arn of Object.values(ARNS)) expect(patterns.some((p) => matchesPattern(p, inspectorScanOf(arn))), arn).toBe(true);
+  });
+
+  it('lets its functions assume the member role name only, in any account', () => {
+    const assumed = Object.keys(functionsOf(hub)).flatMap((fn) => roleStatements(hub, fn).filter((s) => actionsOf(s).includes('sts:AssumeRole')));
+    expect(assumed.length).toBeGreaterThan(0);
+    for (const s of assumed) {
+      expect(actionsOf(s)).toEqual(['sts:AssumeRole']);
+      expect(s.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/ecr-keeper-member' });
+    }
   });
 
   it("lets the policy's member accounts, and only them, put events on its default bus", () => {

@@ -269,7 +269,7 @@ describe('permissions in the template', () => {
     expect(roleActions(fn)).toEqual(expectedActions(fn));
   });
 
-  it.each(FUNCTIONS)('allows %s no wildcard action, and "*" only where ECR or Inspector has no resource to name', (fn) => {
+  it.each(FUNCTIONS)('allows %s no wildcard action, and "*" only where ECR, Inspector or Organizations has no resource to name', (fn) => {
     for (const statement of roleStatements(pkg, fn)) {
       expect(statement.Effect).toBe('Allow');
       for (const action of actionsOf(statement)) {
@@ -297,7 +297,9 @@ describe('permissions in the template', () => {
 
 /** The resource a statement must name for `action` in `fn`'s role. */
 function resourceFor(fn: string, action: string, statement: Statement): unknown {
-  if (ECR_REGISTRY_ACTIONS.includes(action) || action === 'inspector2:ListFindings') return '*';
+  if (ECR_REGISTRY_ACTIONS.includes(action) || action === 'inspector2:ListFindings' || action === 'organizations:ListAccounts') return '*';
+  // Targets in other accounts: the member role's name only, in any account.
+  if (action === 'sts:AssumeRole') return { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/ecr-keeper-member' };
   if (action.startsWith('ecr:')) return REPOSITORIES;
   if (action === 'events:PutEvents') return DEFAULT_BUS;
   if (action.startsWith('logs:')) return { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/ecr-keeper-dev-${fn}:*` };

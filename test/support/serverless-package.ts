@@ -109,7 +109,13 @@ export function bundleOf(pkg: ServicePackage, fn: string): { files: string[]; zi
 }
 
 /** AWS SDK clients bundled as externals, and the IAM service prefix of their calls. */
-const SDK_SERVICES: Record<string, string> = { 'client-ecr': 'ecr', 'client-eventbridge': 'events', 'client-sqs': 'sqs' };
+const SDK_SERVICES: Record<string, string> = {
+  'client-ecr': 'ecr',
+  'client-eventbridge': 'events',
+  'client-sqs': 'sqs',
+  'client-sts': 'sts',
+  'client-organizations': 'organizations',
+};
 /** Waiters call an action of their own. */
 const WAITER_ACTIONS: Record<string, string> = { waitUntilImageScanComplete: 'DescribeImageScanFindings' };
 /** SDK operations authorized by an IAM action of another name. */
