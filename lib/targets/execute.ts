@@ -3,14 +3,20 @@ import { toErrorInfo } from '../errors';
 import type { Log } from '../log';
 import type { Policy } from '../policy';
 import { executeJob, runFailed, type ExecuteOptions } from '../job/execute';
-import { REPORT_SCHEMA_VERSION, type Executed, type Job, type JobReport, type JobRequest } from '../job/types';
+import type { Executed, type Job, type JobReport, type JobRequest } from '../job/types';
 import { sumSummaries } from './aggregate';
 import { runOverTargets } from './run';
 import { targetKey, type Target, type TargetEntry, type TargetTotals } from './types';
 
+/**
+ * The version of the report over targets (the CLI's JSON document): 2, since it became a list of targets.
+ * Each target's entry is the job's own report (`REPORT_SCHEMA_VERSION`) with its `accountId` and `region`.
+ */
+export const TARGETS_REPORT_SCHEMA_VERSION = 2;
+
 /** One report over targets, for every job: an entry per target (the job's own report, or the error that stopped it), the totals. */
 export interface TargetsJobReport<R extends JobReport> {
-  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  schemaVersion: typeof TARGETS_REPORT_SCHEMA_VERSION;
   job: R['job'];
   mode: R['mode'];
   generatedAt: string;
@@ -68,7 +74,7 @@ export async function executeOverTargets<R extends JobReport>(
     return { ...where, repositories: [], failures: [], missing: [], summary: template, error: o.error } as unknown as TargetEntry<Executed<R>>;
   });
   return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
+    schemaVersion: TARGETS_REPORT_SCHEMA_VERSION,
     job: job.name,
     mode: request.mode,
     generatedAt: (options.now?.() ?? new Date()).toISOString(),
