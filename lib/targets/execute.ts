@@ -3,7 +3,7 @@ import { toErrorInfo } from '../errors';
 import type { Log } from '../log';
 import type { Policy } from '../policy';
 import { executeJob, runFailed, type ExecuteOptions } from '../job/execute';
-import type { Executed, type Job, type JobReport, type JobRequest } from '../job/types';
+import type { Executed, Job, JobReport, JobRequest } from '../job/types';
 import { sumSummaries } from './aggregate';
 import { runOverTargets } from './run';
 import { targetKey, type Target, type TargetEntry, type TargetTotals } from './types';
