@@ -6,12 +6,14 @@ import { enforceHandler } from '../functions/enforce';
 import { onDriftHandler } from '../functions/on-drift';
 import { onPushHandler } from '../functions/on-push';
 import { onScanCompleteHandler } from '../functions/on-scan-complete';
+import { workerHandler } from '../functions/worker';
 import { parsePolicy } from '../lib/policy';
 import { imageManifest, pushImage } from '../scripts/seed/images';
 import { motoClients, newAccountId } from './support/aws';
 import { countCalls } from './support/call-count';
 import { lambdaContext } from './support/lambda';
 import { sampleEvent } from './support/sample-events';
+import { motoWorkQueue } from './support/work-queue';
 
 /**
  * Events act where they happened: a hub function (its own clients pinned to the hub account in us-east-1)
@@ -20,6 +22,7 @@ import { sampleEvent } from './support/sample-events';
  */
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
+const POLICY = (hub: string, member: string) => ({ targets: { accounts: [hub, member], regions: REGIONS } });
 
 /** A member registry's client: credentials moto maps to the member's account. */
 async function memberEcr(accountId: string, region: string): Promise<ECRClient> {
@@ -39,7 +42,7 @@ async function setUp() {
   const calls = countCalls(hub.ecr);
   countCalls(hub.events, calls);
   const logger = new Logger({ logLevel: 'SILENT' });
-  const runtime = { clients: hub, logger, policy: () => parsePolicy({ targets: { accounts: [hub.accountId, member], regions: REGIONS } }) };
+  const runtime = { clients: hub, logger, policy: () => parsePolicy(POLICY(hub.accountId, member)) };
   return { hub, member, calls, runtime, context: lambdaContext() };
 }
 
@@ -144,5 +147,32 @@ describe('scheduled jobs run over the targets', () => {
     expect(answer.summary).toMatchObject({ targets: 4, failedTargets: 0 });
     expect(await mutability(memberEu, 'team/api')).toBe('IMMUTABLE');
     expect(await mutability(hub.ecr, 'team/api')).toBe('IMMUTABLE');
+  });
+});
+
+describe('a fanned-out scheduled job over targets', () => {
+  it('sends work items per target, and the worker works each in its target', async () => {
+    const { hub, member, runtime, context } = await setUp();
+    const memberEu = await memberEcr(member, 'eu-west-1');
+    await memberEu.send(new CreateRepositoryCommand({ repositoryName: 'team/api', imageTagMutability: 'MUTABLE' }));
+    await hub.ecr.send(new CreateRepositoryCommand({ repositoryName: 'team/web', imageTagMutability: 'MUTABLE' }));
+    const work = await motoWorkQueue(hub.accountId);
+    const fanned = { ...runtime, workQueue: work.queue, policy: () => parsePolicy({ ...POLICY(hub.accountId, member), runtime: { fanOut: true } }) };
+
+    const answer = (await enforceHandler(fanned)(sampleEvent('schedule-enforce.json') as never, context)) as { targets: { accountId: string; region: string; sent: { items: number } }[] };
+    expect(answer.targets.map((t) => [`${t.accountId}/${t.region}`, t.sent.items])).toEqual([
+      [`${hub.accountId}/us-east-1`, 1],
+      [`${hub.accountId}/eu-west-1`, 0],
+      [`${member}/us-east-1`, 0],
+      [`${member}/eu-west-1`, 1],
+    ]);
+
+    const event = await work.drain();
+    expect(event.Records.map((r) => JSON.parse(r.body).target)).toEqual(
+      expect.arrayContaining([{ accountId: member, region: 'eu-west-1' }, { accountId: hub.accountId, region: 'us-east-1' }]),
+    );
+    expect(await workerHandler(fanned)(event as never, context)).toEqual({ batchItemFailures: [] });
+    expect(await mutability(memberEu, 'team/api')).toBe('IMMUTABLE');
+    expect(await mutability(hub.ecr, 'team/web')).toBe('IMMUTABLE');
   });
 });

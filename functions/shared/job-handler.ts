@@ -5,6 +5,7 @@ import { executeJob } from '../../lib/job/execute';
 import type { Job, JobReport } from '../../lib/job/types';
 import { createOrganizationsClient } from '../../lib/aws/sts-client';
 import { executeOverTargets } from '../../lib/targets/execute';
+import { runOverTargets } from '../../lib/targets/run';
 import { planTargets, readOrganizationAccounts } from '../../lib/targets/resolve';
 import { ORGANIZATION } from '../../lib/targets/schema';
 import { keeperHandler } from './middleware';
@@ -31,7 +32,17 @@ export function jobHandler<R extends JobReport>(job: Job<R>, runtime: HandlerRun
       const organizationAccounts =
         current.targets.accounts === ORGANIZATION ? await readOrganizationAccounts(runtime.organizations ?? createOrganizationsClient({ region: home.region })) : undefined;
       const targets = planTargets(current.targets, {}, { caller: { ...home, arn: '' }, ...(organizationAccounts ? { organizationAccounts } : {}) });
-      if (job.fanOut && current.runtime.fanOut) logger.warn(`${job.name}: fan-out per target is not supported yet; the targets run in this invocation`);
+      if (job.fanOut && shouldFanOut(current, event)) {
+        // Work items per target: each carries its target, and the worker uses that target's clients.
+        const { workQueue } = runtime;
+        const queue = requireWorkQueue(workQueue);
+        const outcomes = await runOverTargets(targets, (t) =>
+          dispatchJob(job, { ...clientsFor(t), queue, log: logger }, current, { deadline, target: { accountId: t.accountId, region: t.region } }),
+        );
+        const dispatched = outcomes.map((o) => ({ accountId: o.target.accountId, region: o.target.region, ...(o.error ? { error: o.error } : o.result) }));
+        logger.info(`${job.name} dispatched over targets`, { targets: dispatched });
+        return { targets: dispatched };
+      }
       const report = await executeOverTargets(
         job,
         targets,
