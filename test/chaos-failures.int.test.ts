@@ -170,7 +170,7 @@ describe('chaos: every failure that outlasts the retries is reported', () => {
     expect(code).toBe(1);
   });
 
-  it('a registry ECR cannot answer for: every command exits 1 naming the error, and nothing is written', async () => {
+  it('a registry ECR cannot answer for: every command reports the target failed with the error, exits 1, and nothing is written', async () => {
     const { clients } = await fragileRegistry();
     const counts = countCalls(clients.ecr);
     const calls = logCalls(clients.ecr);
@@ -179,8 +179,10 @@ describe('chaos: every failure that outlasts the retries is reported', () => {
     for (const argv of [['audit'], ['enforce', '--apply'], ['cleanup', '--apply']]) {
       const { code, stdout, stderr } = await runCli([...argv, '--format', 'json'], clients, env);
       expect(code).toBe(1);
-      expect(stdout).toBe('');
-      expect(stderr).toMatch(/^error: (ServerException|ServiceUnavailable): /m);
+      const report = JSON.parse(stdout) as { targets: { error?: { code: string } }[]; summary: { failedTargets: number } };
+      expect(report.targets[0]?.error?.code).toMatch(/^(ServerException|ServiceUnavailable)$/);
+      expect(report.summary.failedTargets).toBe(1);
+      expect(stderr).toMatch(/^warning: target failed .*(ServerException|ServiceUnavailable)/m);
       expect(inFlight(calls), argv[0]).toEqual([]);
     }
     expect(writeCalls(counts)).toEqual({});

@@ -1,5 +1,5 @@
 import type { AwsClients } from '../aws/clients';
-import { toErrorInfo } from '../errors';
+import { isUserError, toErrorInfo } from '../errors';
 import type { Log } from '../log';
 import type { Policy } from '../policy';
 import { executeJob, runFailed, type ExecuteOptions } from '../job/execute';
@@ -57,15 +57,21 @@ export async function executeOverTargets<R extends JobReport>(
   options: ExecuteOverTargetsOptions,
 ): Promise<TargetsJobReport<R>> {
   const log = options.log;
+  let userError: unknown;
   const outcomes = await runOverTargets(
     targets,
     (target) => executeJob(job, { ...clientsFor(target), ...(log ? { log } : {}) }, policy, request, options),
     {
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       // toErrorInfo blanks any credential an AWS message quotes (a signature error quotes the session token).
-      onError: (target, err) => log?.warn('target failed', { target: targetKey(target), error: toErrorInfo(err) }),
+      onError: (target, err) => {
+        if (isUserError(err)) userError ??= err;
+        else log?.warn('target failed', { target: targetKey(target), error: toErrorInfo(err) });
+      },
     },
   );
+  // The user's to fix (a cursor ecr-keeper did not produce, a bad policy): not a target's failure but the run's.
+  if (userError !== undefined) throw userError;
   const done = outcomes.flatMap((o) => (o.result ? [o.result] : []));
   const template = zeroed(done[0]?.summary ?? ({ repositories: 0, excluded: 0, complete: false } as R['summary']));
   const targetsOut = outcomes.map((o): TargetEntry<Executed<R>> => {
