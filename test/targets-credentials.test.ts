@@ -140,3 +140,15 @@ describe('createHandlerTargets', () => {
     expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input.RoleArn).toBe(`arn:aws:iam::${MEMBER}:role/ecr-keeper-member`);
   });
 });
+
+describe('the caller profile', () => {
+  it("gives the caller's own account's clients the --profile, never the member's", async () => {
+    const { credentials } = setUp();
+    const factory = createTargetClients({ credentials, profile: 'ops' });
+    const own = factory.client({ accountId: HUB, region: 'eu-west-1', partition: 'aws' }, 'probe', (config) => config);
+    const member = factory.client({ accountId: MEMBER, region: 'eu-west-1', partition: 'aws' }, 'probe', (config) => config);
+    expect(own.profile).toBe('ops');
+    expect(member).not.toHaveProperty('profile');
+    expect(member.credentials).toBeTypeOf('function');
+  });
+});
