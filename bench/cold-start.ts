@@ -25,6 +25,7 @@ export function serverlessEsbuildOptions(): BuildOptions {
   return {
     bundle: e.bundle as boolean,
     minify: e.minify as boolean,
+    keepNames: e.keepNames as boolean,
     sourcemap: e.sourcemap as boolean,
     target: e.target as string,
     platform: e.platform as 'node',

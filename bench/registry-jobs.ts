@@ -4,7 +4,7 @@ import type { CleanupReport } from '../lib/cleanup/types';
 import type { EnforceReport } from '../lib/enforce/types';
 import { startMotoServer } from '../scripts/moto-server';
 import { newAccountId, pinMotoAccount } from '../test/support/aws';
-import { callsByAction, countCalls } from '../test/support/call-count';
+import { callsByAction, countCalls } from '../test/support/calls';
 import { runCli } from '../test/support/cli';
 import { faithfulClients } from '../test/support/faithful-ecr';
 import { startLayerProcess, type LayerProcess } from './faithful-layer-process';

@@ -1,7 +1,8 @@
 import { renderTable, type Column } from '../lib/report/table';
-import { isReadAction } from '../test/support/call-count';
+import { isReadAction } from '../test/support/calls';
 import type { ColdStartResult } from './cold-start';
-import { mib } from './memory';
+import type { CliStartResult } from './cli-start';
+import { median, mib } from './memory';
 import type { JobResult, RegistryBenchResult } from './registry-jobs';
 import type { WalkerScaleResult } from './walker-scale';
 
@@ -122,6 +123,26 @@ export function renderWalker(r: WalkerScaleResult): string {
       `unreferenced response ArrayBuffers up to ${mib(r.peaks.arrayBuffers)}; after a full GC: heap ${r.afterGc ? mib(r.afterGc.heapUsed) : '?'}, ` +
       `ArrayBuffers ${r.afterGc ? mib(r.afterGc.arrayBuffers) : '?'}.`,
     '(per image: wall time minus the stub, i.e. the walker plus the SDK deserialising JSON)',
+  ].join('\n');
+}
+
+/** The CLI start-up part. */
+export function renderCliStart(r: CliStartResult): string {
+  return [
+    `## CLI start-up (the built bundle's --help against node -e 0, whole processes, alternated, median of ${r.runs} each)`,
+    '',
+    renderTable(
+      [{ header: 'PROCESS' }, right('MEDIAN'), right('MIN'), right('MAX')],
+      [
+        ['ecr-keeper --help', r.helpMs],
+        ['node -e 0', r.nodeMs],
+      ].map(([name, times]) => {
+        const t = times as number[];
+        return [name as string, ...[median(t), Math.min(...t), Math.max(...t)].map((v) => `${v.toFixed(1)} ms`)];
+      }),
+    ),
+    '',
+    `ratio ${r.ratio.toFixed(2)} (target: within 2); entry ${(r.entryBytes / 1024).toFixed(1)} KiB, whole bundle ${(r.bundleBytes / 1024).toFixed(0)} KiB`,
   ].join('\n');
 }
 

@@ -5,18 +5,21 @@
  *   npm run bench -- --only registry --repos 200 --tagged 5 --untagged 5 --concurrency 8
  *   npm run bench -- --only walker,cold-start
  *   npm run bench -- --only targets --tagged 1 --untagged 1     # audit over 2 accounts x 3 regions x 200 repositories
+ *   npm run bench -- --only cli-start --runs 21
  *   npm run bench -- --only walker --walker-node-options=--max-semi-space-size=4
  *
  * Parts: `registry` (seed moto, then audit, enforce --apply twice and cleanup --apply through the CLI, calls
- * against the minimum), `walker` (200,000 images on a stubbed transport), `cold-start` (every function bundle).
+ * against the minimum), `walker` (200,000 images on a stubbed transport), `cold-start` (every function bundle),
+ * `cli-start` (the built CLI's `--help` against `node -e 0`, alternated).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cliStart } from './cli-start';
 import { coldStart } from './cold-start';
 import { registryBench } from './registry-jobs';
-import { renderColdStart, renderRegistry, renderWalker } from './render';
+import { renderCliStart, renderColdStart, renderRegistry, renderWalker } from './render';
 import { renderTargets, targetsBench } from './targets-bench';
 import { walkerScaleInChild } from './walker-scale';
 
@@ -27,7 +30,7 @@ process.env.AWS_SECRET_ACCESS_KEY = 'testing';
 delete process.env.AWS_SESSION_TOKEN;
 delete process.env.AWS_PROFILE;
 
-const PARTS = ['registry', 'walker', 'cold-start', 'targets'] as const;
+const PARTS = ['registry', 'walker', 'cold-start', 'targets', 'cli-start'] as const;
 
 function count(values: Record<string, unknown>, name: string, min: number): number {
   const n = Number(values[name]);
@@ -99,6 +102,11 @@ async function bench(): Promise<void> {
     });
     results.targets = r;
     console.log(`\n${renderTargets(r)}`);
+  }
+  if (only.has('cli-start')) {
+    const r = await cliStart({ runs: count(values, 'runs', 1) });
+    results.cliStart = r;
+    console.log(`\n${renderCliStart(r)}`);
   }
 
   const loadAverageAtEnd = loadavg()[0] ?? 0;

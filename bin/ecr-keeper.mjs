@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// The CLI runs the TypeScript sources through tsx, so `npx ecr-keeper` always runs the checked-out code.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const { register } = await import('tsx/esm/api');
-register();
-const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// The built CLI (dist/, made by `npm run build`, run by `prepare` and `prepack`). In a checkout without a
+// build, the TypeScript sources run through tsx instead (slower to start; `npm run cli -- ...` does the same).
+import { existsSync } from 'node:fs';
+
+const bundle = new URL('../dist/ecr-keeper.mjs', import.meta.url);
+if (existsSync(bundle)) {
+  await import(bundle.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../cli/entry.ts');
+}

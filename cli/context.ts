@@ -9,24 +9,18 @@ import { streamLog, type Log } from '../lib/log';
 import { policyWarnings, type Policy } from '../lib/policy';
 import { loadPolicyFile, loadPolicyFromEnv } from '../lib/policy-loader';
 import { OUTPUT_FORMATS, type OutputFormat } from '../lib/report/table';
+import { logAwsCalls } from './aws-call-log';
+import { checkOutputFile, formatForOutputFile, writeOutputFile } from './output-file';
 
-/** Exit codes of the CLI. */
-export const EXIT = {
-  OK: 0,
-  /** An AWS or internal failure, or repositories that could not be processed. */
-  FAILURE: 1,
-  /** Bad usage, bad policy, unknown repository or image: the user's to fix. */
-  USAGE: 2,
-  /** `audit --check` found something out of policy. */
-  OUT_OF_POLICY: 3,
-  /** `scan` gave a verdict that fails the policy. */
-  VERDICT_FAILED: 4,
-} as const;
+/** Exit codes of the CLI: one table, in ./exit-codes.ts (which `--help` loads without the AWS SDK). */
+export { EXIT } from './exit-codes';
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Where `--apply` reads its confirmation on a terminal; none: never asked. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   /** Pre-built clients (tests); otherwise built once from the environment and `--region`. */
   clients?: AwsClients;
@@ -43,6 +37,7 @@ export const COMMON_OPTIONS = {
   format: { type: 'string' },
   region: { type: 'string' },
   profile: { type: 'string' },
+  output: { type: 'string', short: 'o' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
@@ -59,10 +54,12 @@ export const WALK_OPTIONS = {
 
 export const COMMON_HELP = `Common options:
   --policy FILE        policy file (.json, .yaml); default: $ECR_KEEPER_POLICY, $ECR_KEEPER_POLICY_FILE, built-in defaults
-  --format FORMAT      table | json | markdown (default: table on a terminal, json otherwise)
+  --format FORMAT      table | json | markdown (default: table on a terminal, json otherwise; with --output,
+                       from the file name: .md markdown, .txt table, json otherwise)
   --region REGION      AWS region (default: from the environment / profile)
   --profile NAME       credentials and region from this profile of the AWS config files
-  -v, --verbose        log progress and AWS details to stderr
+  -o, --output FILE    write the report to FILE instead of stdout (checked before the run, written whole)
+  -v, --verbose        each repository and each AWS call (duration, attempts) on stderr, stack traces of errors
   -h, --help           this help`;
 
 export const WALK_HELP = `Targets (the policy's \`targets\`: accounts x regions; docs/accounts-and-regions.md):
@@ -94,19 +91,28 @@ export interface CommandContext {
   policy: Policy;
   clients: AwsClients;
   format: OutputFormat;
+  /** A format only the command's job renders (`--format asff`); `format` is then `json`, unused. */
+  extraFormat?: string;
   names?: string[];
   concurrency?: number;
+  /** `--output FILE`: where the report goes instead of stdout. */
+  output?: string;
+  verbose: boolean;
   log: Log;
 }
 
-/** Builds what every command needs from its common options. */
+/** Builds what every command needs from its common options; `extraFormats`: formats only this command has. */
 export async function commandContext(
   io: CliIo,
-  values: { policy?: string; format?: string; region?: string | string[]; profile?: string; repository?: string[]; concurrency?: string; verbose?: boolean },
+  values: { policy?: string; format?: string; region?: string | string[]; profile?: string; output?: string; repository?: string[]; concurrency?: string; verbose?: boolean },
+  extraFormats: readonly string[] = [],
 ): Promise<CommandContext> {
-  const format = (values.format ?? (io.stdout.isTTY ? 'table' : 'json')) as OutputFormat;
+  if (values.output !== undefined) checkOutputFile(values.output);
+  const asked = values.format ?? (values.output !== undefined ? formatForOutputFile(values.output) : io.stdout.isTTY ? 'table' : 'json');
+  const extraFormat = extraFormats.includes(asked) ? asked : undefined;
+  const format = (extraFormat ? 'json' : asked) as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) {
-    throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not "${values.format}"`);
+    throw new UsageError(`--format must be one of ${[...OUTPUT_FORMATS, ...extraFormats].join(', ')}, not "${values.format}"`);
   }
   let concurrency: number | undefined;
   if (values.concurrency !== undefined) {
@@ -121,29 +127,36 @@ export async function commandContext(
   // A list of regions (`--region`, repeatable) names targets; the home clients keep the credentials' region.
   const region = typeof values.region === 'string' ? values.region : undefined;
   const clients = io.clients ?? createClients({ ...(region ? { region } : {}), ...(values.profile ? { profile: values.profile } : {}) });
+  if (values.verbose) {
+    const line = (text: string) => io.stderr.write(`${text}\n`);
+    logAwsCalls(clients.ecr, line);
+    logAwsCalls(clients.events, line);
+  }
   return {
     io,
     policy,
     clients,
     format,
+    ...(extraFormat ? { extraFormat } : {}),
     ...(values.repository?.length ? { names: values.repository } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(values.output !== undefined ? { output: values.output } : {}),
+    verbose: values.verbose === true,
     log,
   };
 }
 
-/** A progress line on stderr, redrawn in place; only on a terminal. */
-export function progress(io: CliIo, enabled: boolean): { update(text: string): void; done(): void } {
-  const on = enabled && io.stderr.isTTY === true;
-  let shown = false;
-  return {
-    update(text) {
-      if (!on) return;
-      io.stderr.write(`\r\x1b[2K${text}`);
-      shown = true;
-    },
-    done() {
-      if (on && shown) io.stderr.write('\r\x1b[2K');
-    },
-  };
+/**
+ * Writes a command's report where it goes: to `--output FILE` (and a line on stderr saying so), or stdout.
+ *
+ * @example
+ * emitReport(ctx, job.render(report, ctx.format));
+ */
+export function emitReport(ctx: Pick<CommandContext, 'io' | 'output'>, text: string): void {
+  if (ctx.output === undefined) {
+    ctx.io.stdout.write(text);
+    return;
+  }
+  writeOutputFile(ctx.output, text);
+  ctx.io.stderr.write(`wrote the report to ${ctx.output}\n`);
 }

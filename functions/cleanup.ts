@@ -1,4 +1,5 @@
 import { cleanupJob } from '../lib/cleanup/job';
+import { lambdaHandOn } from './shared/hand-on';
 import { jobHandler } from './shared/job-handler';
 import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
 import { lambdaWorkQueue } from './shared/work-queue';
@@ -10,4 +11,4 @@ import { lambdaWorkQueue } from './shared/work-queue';
  */
 export const cleanupHandler = (runtime: HandlerRuntime) => jobHandler(cleanupJob, runtime);
 
-export const handler = cleanupHandler({ ...lambdaRuntime(), workQueue: lambdaWorkQueue() });
+export const handler = cleanupHandler({ ...lambdaRuntime(), workQueue: lambdaWorkQueue(), handOn: lambdaHandOn() });

@@ -1,4 +1,5 @@
 import { enforceJob } from '../lib/enforce/job';
+import { lambdaHandOn } from './shared/hand-on';
 import { jobHandler } from './shared/job-handler';
 import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
 import { lambdaWorkQueue } from './shared/work-queue';
@@ -10,4 +11,4 @@ import { lambdaWorkQueue } from './shared/work-queue';
  */
 export const enforceHandler = (runtime: HandlerRuntime) => jobHandler(enforceJob, runtime);
 
-export const handler = enforceHandler({ ...lambdaRuntime(), workQueue: lambdaWorkQueue() });
+export const handler = enforceHandler({ ...lambdaRuntime(), workQueue: lambdaWorkQueue(), handOn: lambdaHandOn() });

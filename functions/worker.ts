@@ -5,6 +5,7 @@ import { processWorkBatch } from '../lib/fanout/work';
 import { requireWorkQueue } from '../lib/fanout/work-queue';
 import type { WorkTarget } from '../lib/fanout/work-item';
 import { partitionOfRegion } from '../lib/targets/regions';
+import { emitRunMetrics } from '../lib/metrics/emit';
 import { keeperHandler } from './shared/middleware';
 import { runtimeTargets } from './shared/targets';
 import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
@@ -15,7 +16,7 @@ import { lambdaWorkQueue } from './shared/work-queue';
  * another, and reports the ones that failed so SQS delivers only those again.
  */
 export function workerHandler(runtime: HandlerRuntime) {
-  const { clients, logger, policy, workQueue } = runtime;
+  const { clients, logger, policy, workQueue, metrics } = runtime;
   return keeperHandler<typeof WorkQueueEventSchema, SQSBatchResponse, SQSEvent>(logger, WorkQueueEventSchema, 'work queue event', async (event, context) => {
     // An item of a run over targets names its target: the worker works there with that target's clients.
     const clientsFor = (t: WorkTarget) => runtimeTargets(runtime, context).clientsFor({ ...t, partition: partitionOfRegion(t.region) ?? 'aws' });
@@ -23,6 +24,7 @@ export function workerHandler(runtime: HandlerRuntime) {
     const { batchItemFailures, results } = await processWorkBatch(deps, policy(), event.Records, {
       deadline: deadlineIn(context.getRemainingTimeInMillis()),
     });
+    for (const result of results) if (metrics && result.kind !== 'dispatch') emitRunMetrics(metrics, result.outcome);
     logger.info('work batch finished', { messages: event.Records.length, failed: batchItemFailures.length, results });
     return { batchItemFailures };
   });

@@ -138,3 +138,21 @@ function safeString(value: unknown): string {
 export class FanOutError extends EcrKeeperError {
   override name = 'FanOutError';
 }
+
+/** The AWS SDK has no region or no credentials to work with: the user sets them (the CLI exits 2). */
+export class AwsSetupError extends UserError {
+  override name = 'AwsSetupError';
+}
+
+/**
+ * What a planned change was computed from has changed before it was applied (a repository policy
+ * edited, a lifecycle policy put meanwhile): the change is not made, and the next run plans again.
+ */
+export class StalePlanError extends EcrKeeperError {
+  override name = 'StalePlanError';
+}
+
+/** A run at its deadline could not hand its cursor on: the continuation was not started. */
+export class HandOnError extends EcrKeeperError {
+  override name = 'HandOnError';
+}

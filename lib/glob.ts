@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import picomatch from 'picomatch';
 
 /** A compiled include/exclude filter over repository names. */
@@ -26,3 +27,12 @@ export function checkGlob(pattern: string): string | undefined {
     return (err as Error).message;
   }
 }
+
+/** A glob pattern in a policy (repositories or tags): `*` stays within a `/` segment, `**` crosses it. */
+export const GlobPatternSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .superRefine((pattern, ctx) => {
+    const problem = checkGlob(pattern);
+    if (problem) ctx.addIssue({ code: 'custom', message: `not a valid glob pattern: ${problem}` });
+  });

@@ -31,6 +31,9 @@ export const MAX_PUT_EVENTS_ENTRIES = 10;
 /** PutEvents total request size, and so the largest single entry (256 KiB). */
 export const MAX_PUT_EVENTS_BYTES = 256 * 1024;
 
+/** DynamoDB item size, attribute names and values together (400 KB). */
+export const MAX_DYNAMODB_ITEM_BYTES = 400 * 1024;
+
 /** SQS SendMessageBatch / DeleteMessageBatch entries per call (1-10). */
 export const MAX_SQS_BATCH_ENTRIES = 10;
 /** SQS message body (256 KiB). */
@@ -57,3 +60,32 @@ export const ASSUME_ROLE_DURATION_SECONDS = 3600;
 export const CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 /** A refused AssumeRole is not asked again for this long: every region of that account fails with it. */
 export const ASSUME_ROLE_FAILURE_HOLD_MS = 60 * 1000;
+/** ECS ListClusters / ListServices / ListTasks `maxResults` (1-100). */
+export const MAX_ECS_LIST_PAGE = 100;
+/** ECS DescribeServices `services` per call (1-10). */
+export const MAX_ECS_DESCRIBE_SERVICES = 10;
+/** ECS DescribeTasks `tasks` per call (1-100). */
+export const MAX_ECS_DESCRIBE_TASKS = 100;
+/** Lambda ListFunctions `MaxItems` (1-50). */
+export const MAX_LAMBDA_LIST_FUNCTIONS_PAGE = 50;
+/** Lambda ListAliases `MaxItems` (1-10000). */
+export const MAX_LAMBDA_LIST_ALIASES_PAGE = 10000;
+/** Batch DescribeJobDefinitions `maxResults` (1-100). */
+export const MAX_BATCH_JOB_DEFINITIONS_PAGE = 100;
+/** Inspector2 ListCoverage `maxResults` (1-200). */
+export const MAX_INSPECTOR_COVERAGE_PAGE = 200;
+/** ECR ListPullTimeUpdateExclusions `maxResults` (1-1000). */
+export const MAX_PULL_TIME_EXCLUSIONS_PAGE = 1000;
+/** SetRepositoryPolicy `policyText` (0-10240 characters). */
+export const MAX_REPOSITORY_POLICY_TEXT = 10240;
+/** PutLifecyclePolicy `lifecyclePolicyText` (100-30720 characters). */
+export const MAX_LIFECYCLE_POLICY_TEXT = 30720;
+/** Wildcards (`*`) in one `tagPatternList` entry of a lifecycle rule. */
+export const MAX_LIFECYCLE_TAG_PATTERN_WILDCARDS = 4;
+/** Lambda Invoke payload of an asynchronous (`Event`) invocation (256 KiB). */
+export const MAX_ASYNC_INVOKE_PAYLOAD_BYTES = 256 * 1024;
+/**
+ * Continuations of one scheduled run without fan-out: a run that needs more invocations than this is no
+ * longer a healthy schedule (turn on `runtime.fanOut`) and ends incomplete, with its alarm.
+ */
+export const MAX_HAND_ONS_PER_RUN = 50;

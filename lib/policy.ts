@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { PolicyError } from './errors';
-import { checkGlob } from './glob';
+import { GlobPatternSchema } from './glob';
+import { InUseSchema } from './inuse/policy-schema';
 import {
   MAX_REPLICATION_DESTINATIONS,
   MAX_REPLICATION_FILTERS_PER_RULE,
@@ -9,6 +10,11 @@ import {
   MAX_TAG_MUTABILITY_EXCLUSIONS,
 } from './limits';
 import { TargetsSchema } from './targets/schema';
+import { RetentionSchema } from './retention/policy-schema';
+import { EncryptionSectionSchema } from './posture/encryption-schema';
+import { baselineWarnings } from './posture/lifecycle-baseline';
+import { LifecyclePolicySectionSchema } from './posture/lifecycle-policy-schema';
+import { RepositoryPolicySectionSchema } from './posture/repository-policy-schema';
 
 /** Scan severities from the most to the least severe, as ECR names them. */
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'] as const;
@@ -18,13 +24,7 @@ export type Severity = z.infer<typeof SeveritySchema>;
 /** Every tag mutability mode of the current ECR model. */
 export const TAG_MUTABILITY_MODES = ['IMMUTABLE', 'MUTABLE', 'IMMUTABLE_WITH_EXCLUSION', 'MUTABLE_WITH_EXCLUSION'] as const;
 
-const globPattern = z
-  .string()
-  .min(1, 'must not be empty')
-  .superRefine((pattern, ctx) => {
-    const problem = checkGlob(pattern);
-    if (problem) ctx.addIssue({ code: 'custom', message: `not a valid glob pattern: ${problem}` });
-  });
+const globPattern = GlobPatternSchema;
 
 const RepositoriesSchema = z.strictObject({
   /** Glob patterns on repository names; `*` stays within a path segment, `**` crosses `/`. */
@@ -60,12 +60,21 @@ const TagMutabilitySchema = z
 const ScanSchema = z.strictObject({
   /** The least severe finding that fails an image. */
   failOn: SeveritySchema.default('HIGH'),
-  /** How long the push handler waits on a scan before answering "pending" (also bounded by the Lambda's time). */
-  waitSeconds: z.int().min(0).max(900).default(600),
+  /**
+   * How long the push handler waits on a scan before answering "pending" (also bounded by the Lambda's time);
+   * the scan-complete event is the normal path, this short wait only saves it for quick scans.
+   */
+  waitSeconds: z.int().min(0).max(900).default(60),
   /** Vulnerability ids (CVE-..., GHSA-..., ALAS...) that never fail an image. */
   ignore: z.array(z.string().min(3).max(128)).default([]),
   /** Findings listed in a verdict (the counts always cover all of them). */
   topFindings: z.int().min(0).max(100).default(10),
+  /** Basic scanning: the rescan job scans an image again once its last scan completed this many days ago. */
+  rescanAfterDays: z.number().min(1).max(3650).default(7),
+  /** Basic scanning: tagged images pushed within this many days are in the rescan job's scope. */
+  rescanPushedWithinDays: z.number().min(1).max(36500).default(90),
+  /** What the scheduled rescan does: `apply` starts the due scans, `dry-run` lists them. The CLI needs --apply. */
+  rescanMode: z.enum(['dry-run', 'apply']).default('apply'),
 });
 
 const ReplicationRuleSchema = z.strictObject({
@@ -80,7 +89,7 @@ const ReplicationRuleSchema = z.strictObject({
   repositoryFilters: z
     .array(
       z.strictObject({
-        filter: z.string().regex(/^[a-z0-9][a-z0-9._\/-]*$/, 'must be a repository name prefix (lower case)').max(256),
+        filter: z.string().regex(/^[a-z0-9][a-z0-9._/-]*$/, 'must be a repository name prefix (lower case)').max(256),
         filterType: z.literal('PREFIX_MATCH', { error: 'ECR supports only PREFIX_MATCH filters' }).default('PREFIX_MATCH'),
       }),
     )
@@ -120,8 +129,11 @@ const CleanupSchema = z.strictObject({
 });
 
 const EnforceSchema = z.strictObject({
-  /** What the scheduled and drift Lambdas do: `apply` writes, `dry-run` plans and reports only. The CLI needs --apply. */
-  mode: z.enum(['apply', 'dry-run']).default('apply'),
+  /**
+   * What the scheduled and drift Lambdas do: `dry-run` (the default: nothing is written until the policy says
+   * so) plans and reports only, `apply` writes. The CLI needs --apply.
+   */
+  mode: z.enum(['apply', 'dry-run']).default('dry-run'),
 });
 
 const EventsSchema = z.strictObject({
@@ -155,17 +167,21 @@ export const PolicySchema = z.strictObject({
   scan: ScanSchema.default(() => ScanSchema.parse({})),
   replication: ReplicationSchema.default(() => ReplicationSchema.parse({})),
   cleanup: CleanupSchema.default(() => CleanupSchema.parse({})),
+  inUse: InUseSchema.default(() => InUseSchema.parse({})),
+  retention: RetentionSchema.default(() => RetentionSchema.parse({})),
   enforce: EnforceSchema.default(() => EnforceSchema.parse({})),
   events: EventsSchema.default(() => EventsSchema.parse({})),
   runtime: RuntimeSchema.default(() => RuntimeSchema.parse({})),
   targets: TargetsSchema.default(() => TargetsSchema.parse({})),
+  repositoryPolicy: RepositoryPolicySectionSchema.default(() => RepositoryPolicySectionSchema.parse({})),
+  lifecyclePolicy: LifecyclePolicySectionSchema.default(() => LifecyclePolicySectionSchema.parse({})),
+  encryption: EncryptionSectionSchema.default(() => EncryptionSectionSchema.parse({})),
 });
 
 /** The validated policy, defaults filled in. */
 export type Policy = z.infer<typeof PolicySchema>;
 /** The policy as written in a file (every key optional). */
 export type PolicyInput = z.input<typeof PolicySchema>;
-export type ReplicationRulePolicy = Policy['replication']['rules'][number];
 
 /** Renders zod issues as `path: problem` lines, the path spelled as in the policy file. */
 export function formatIssues(error: z.ZodError, root = ''): string[] {
@@ -192,7 +208,8 @@ export function parsePolicy(input: unknown, origin = 'policy'): Policy {
 }
 
 /**
- * What a valid policy still says in a deprecated way, one sentence each: loaders log these as warnings.
+ * What a valid policy still says in a deprecated way, or asks for at a known risk (a lifecycle baseline of its
+ * own that counts or expires tagged images), one sentence each: loaders log these as warnings.
  *
  * @example
  * for (const warning of policyWarnings(policy)) log.warn(warning);
@@ -202,6 +219,7 @@ export function policyWarnings(policy: Policy): string[] {
   if (policy.cleanup.mode === 'delete') {
     warnings.push('cleanup.mode "delete" is deprecated: write "apply" (it means the same; "delete" will be refused in a later version)');
   }
+  warnings.push(...baselineWarnings(policy.lifecyclePolicy));
   return warnings;
 }
 

@@ -15,7 +15,7 @@ import { seedDemoRegistry } from './seed/demo-registry';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 async function demo(): Promise<number> {
-  let moto;
+  let moto: Awaited<ReturnType<typeof startMotoServer>>;
   try {
     moto = await startMotoServer();
   } catch (err) {

@@ -1,16 +1,16 @@
 import { CreateRepositoryCommand, PutReplicationConfigurationCommand } from '@aws-sdk/client-ecr';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditHandler } from '../functions/audit';
 import type { AuditReport } from '../lib/audit/types';
-import { parsePolicy } from '../lib/policy';
 import { demoRepositories, seedDemoRegistry } from '../scripts/seed/demo-registry';
 import { imageIndex, imageManifest, pushImage, referrerArtifact } from '../scripts/seed/images';
 import { motoClients } from './support/aws';
+import { countCalls, totalCalls } from './support/calls';
 import { captureEvents } from './support/event-capture';
-import { faithfulClients, startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
-import { runCli, onlyTarget } from './support/cli';
-import { lambdaContext } from './support/lambda';
+import { faithfulClients } from './support/faithful-ecr';
+import { useFaithfulEcr } from './support/faithful-layer';
+import { onlyTarget, runCli } from './support/cli';
+import { lambdaContext, testRuntime } from './support/lambda';
 
 const cli = (argv: string[], clients: ReturnType<typeof motoClients>) => runCli(argv, clients);
 
@@ -65,11 +65,12 @@ describe('audit against moto', () => {
     expect(md.stdout).toContain('| svc/mutable | OUT OF POLICY |');
   });
 
-  it('reports a named repository that does not exist and exits 1', async () => {
+  it('reports a named repository that does not exist and exits 2, as documented for the user\'s input', async () => {
     const clients = motoClients();
     await clients.ecr.send(new CreateRepositoryCommand({ repositoryName: 'svc/real' }));
-    const { code, stdout } = await cli(['audit', '--format', 'json', '--repository', 'svc/real', '--repository', 'svc/ghost'], clients);
-    expect(code).toBe(1);
+    const { code, stdout, stderr } = await cli(['audit', '--format', 'json', '--repository', 'svc/real', '--repository', 'svc/ghost'], clients);
+    expect(code).toBe(2);
+    expect(stderr).toContain('error: repository svc/ghost does not exist');
     const report = onlyTarget(stdout) as AuditReport;
     expect(report.missing).toEqual(['svc/ghost']);
     expect(report.repositories.map((r) => r.repositoryName)).toEqual(['svc/real']);
@@ -117,7 +118,7 @@ describe('audit Lambda handler', () => {
     const clients = motoClients();
     await clients.ecr.send(new CreateRepositoryCommand({ repositoryName: 'svc/one', imageTagMutability: 'MUTABLE' }));
     const capture = await captureEvents(clients, 'ecr-keeper');
-    const handler = auditHandler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy({}) });
+    const handler = auditHandler(testRuntime(clients));
 
     const result = (await handler({}, lambdaContext())) as AuditReport & { events: { published: number } };
 
@@ -134,22 +135,15 @@ describe('audit Lambda handler', () => {
 
   it('rejects a malformed request naming the field, before any AWS call', async () => {
     const clients = motoClients();
-    let calls = 0;
-    clients.ecr.middlewareStack.add((next) => (args) => ((calls++), next(args)), { step: 'initialize' });
-    const handler = auditHandler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy({}) });
+    const calls = countCalls(clients.ecr);
+    const handler = auditHandler(testRuntime(clients));
     await expect(handler({ repositories: ['Not A Repo'] } as never, lambdaContext())).rejects.toThrow(/repositories\[0\]: must be an ECR repository name/);
-    expect(calls).toBe(0);
+    expect(totalCalls(calls)).toBe(0);
   });
 });
 
 describe('audit reclaimable figures (through the faithful ECR proxy)', () => {
-  let proxy: FaithfulEcr;
-  beforeAll(async () => {
-    proxy = await startFaithfulEcr({ upstream: inject('motoEndpoint') });
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-  });
+  const proxy = useFaithfulEcr();
 
   it('counts neither the multi-arch children nor the signatures of a tagged index as reclaimable', async () => {
     const clients = faithfulClients(proxy);

@@ -1,36 +1,42 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
 import { auditHandler } from '../functions/audit';
 import { cleanupHandler } from '../functions/cleanup';
 import { enforceHandler } from '../functions/enforce';
 import { onDriftHandler } from '../functions/on-drift';
+import { onFindingHandler } from '../functions/on-finding';
 import { onPushHandler } from '../functions/on-push';
 import { onScanCompleteHandler } from '../functions/on-scan-complete';
+import { rescanHandler } from '../functions/rescan';
 import { lambdaRuntime, type HandlerRuntime } from '../functions/shared/runtime';
 import { workerHandler } from '../functions/worker';
+import { createDynamoDbClient } from '../lib/aws/dynamodb-client';
 import { createSqsClient } from '../lib/aws/sqs-client';
 import { isUserError, PolicyError } from '../lib/errors';
 import { parsePolicy } from '../lib/policy';
+import type { VerdictStore } from '../lib/scan/verdict-state';
 import { motoClients, pinMotoAccount } from './support/aws';
 import { badFixtures, policyText, type BadFixture } from './support/bad-fixtures';
-import { countCalls, type CallCounts } from './support/call-count';
+import { countCalls, type CallCounts } from './support/calls';
 import { runCli } from './support/cli';
-import { lambdaContext } from './support/lambda';
+import { lambdaContext, silentLogger, testRuntime } from './support/lambda';
 import { sampleEvent } from './support/sample-events';
 
 type Handler = (event: never, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
 /** Every handler, by the target name the fixtures use. */
-const HANDLERS: Record<string, (runtime: HandlerRuntime) => Handler> = {
+/** The scan handlers also take the verdict-state table; the others ignore it. */
+const HANDLERS: Record<string, (runtime: HandlerRuntime, verdicts?: VerdictStore) => Handler> = {
   audit: auditHandler,
   cleanup: cleanupHandler,
   enforce: enforceHandler,
   'on-drift': onDriftHandler,
+  'on-finding': onFindingHandler,
   'on-push': onPushHandler,
   'on-scan-complete': onScanCompleteHandler,
+  rescan: rescanHandler,
   worker: workerHandler,
 };
 
@@ -45,24 +51,27 @@ const GOOD_EVENTS: Record<string, unknown> = {
   cleanup: sampleEvent('schedule-cleanup.json'),
   enforce: sampleEvent('schedule-enforce.json'),
   'on-drift': sampleEvent('cloudtrail-put-image-tag-mutability.json'),
+  'on-finding': sampleEvent('inspector2-finding-ecr.json'),
   'on-push': sampleEvent('ecr-image-push.json'),
   'on-scan-complete': sampleEvent('ecr-image-scan-complete.json'),
+  rescan: sampleEvent('schedule-rescan.json'),
   worker: workQueueEvent(JSON.stringify({ kind: 'enforce', run: 'r-1', index: 0, names: ['svc/api'] })),
 };
 
 /** The CLI commands that read a policy, each as it would run for real. */
 const COMMANDS = [['audit'], ['enforce', '--apply'], ['cleanup', '--apply'], ['scan', 'svc/api:v1']];
 
-const silent = () => new Logger({ logLevel: 'SILENT' });
 
-/** Clients and a work queue that count every call, to moto (where nothing should ever arrive). */
+/** Clients, a work queue and a verdict table that count every call, to moto (where nothing should ever arrive). */
 function countedClients() {
   const clients = motoClients();
   const sqs = pinMotoAccount(createSqsClient({ region: 'us-east-1' }), clients.accountId);
-  const counts = [countCalls(clients.ecr), countCalls(clients.events), countCalls(sqs)];
+  const dynamodb = pinMotoAccount(createDynamoDbClient({ region: 'us-east-1' }), clients.accountId);
+  const counts = [countCalls(clients.ecr), countCalls(clients.events), countCalls(sqs), countCalls(dynamodb)];
   return {
     clients,
     workQueue: { sqs, url: 'http://127.0.0.1:1/000000000000/work' },
+    verdicts: { dynamodb, table: 'verdicts' } as VerdictStore,
     calls: () => counts.reduce((n, c: CallCounts) => n + [...c.values()].reduce((a, b) => a + b, 0), 0),
   };
 }
@@ -95,8 +104,8 @@ describe('bad input: the corpus', () => {
 
 describe('bad input: events are refused at the edge, naming the field, with no AWS call', () => {
   it.each(badFixtures().filter((f) => f.target in HANDLERS))('$id: $about', async (fixture) => {
-    const { clients, workQueue, calls } = countedClients();
-    const handler = HANDLERS[fixture.target]!({ clients, workQueue, logger: silent(), policy: () => parsePolicy({}) });
+    const { clients, workQueue, verdicts, calls } = countedClients();
+    const handler = HANDLERS[fixture.target]!(testRuntime(clients, {}, { workQueue }), verdicts);
 
     const error = await rejection(handler(fixture.input as never, lambdaContext()));
 
@@ -109,7 +118,7 @@ describe('bad input: events are refused at the edge, naming the field, with no A
 describe('bad input: a bad work item fails its message alone, naming the field, with no AWS call', () => {
   it.each(badFixtures('work-item'))('$id: $about', async (fixture) => {
     const { clients, workQueue, calls } = countedClients();
-    const logger = silent();
+    const logger = silentLogger();
     const logged = vi.spyOn(logger, 'error');
     const handler = workerHandler({ clients, workQueue, logger, policy: () => parsePolicy({}) });
 
@@ -128,11 +137,11 @@ describe('bad input: a bad work item fails its message alone, naming the field, 
 describe('bad input: a bad policy stops every Lambda function before any AWS call', () => {
   it.each(lambdaPolicyFixtures)('$id: $about', async (fixture) => {
     for (const [name, makeHandler] of Object.entries(HANDLERS)) {
-      const { clients, workQueue, calls } = countedClients();
+      const { clients, workQueue, verdicts, calls } = countedClients();
       // The deployed runtime's own policy loader, reading ECR_KEEPER_POLICY as `serverless package` writes it.
-      const runtime: HandlerRuntime = { ...lambdaRuntime({ ECR_KEEPER_POLICY: policyText(fixture).text }), clients, workQueue, logger: silent() };
+      const runtime: HandlerRuntime = { ...lambdaRuntime({ ECR_KEEPER_POLICY: policyText(fixture).text }), clients, workQueue, logger: silentLogger() };
 
-      const error = await rejection(makeHandler(runtime)(structuredClone(GOOD_EVENTS[name]) as never, lambdaContext()));
+      const error = await rejection(makeHandler(runtime, verdicts)(structuredClone(GOOD_EVENTS[name]) as never, lambdaContext()));
 
       expect(error, name).toBeInstanceOf(PolicyError);
       expectNamed(error.message, fixture);

@@ -1,6 +1,5 @@
 import { StartImageScanCommand } from '@aws-sdk/client-ecr';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { onPushHandler } from '../functions/on-push';
 import type { AuditReport } from '../lib/audit/types';
 import { cleanupSummary } from '../lib/cleanup/response';
@@ -10,12 +9,11 @@ import type { EnforceReport } from '../lib/enforce/types';
 import { errorCode } from '../lib/errors';
 import { parsePolicy } from '../lib/policy';
 import { motoClients } from './support/aws';
-import { beforeSend } from './support/call-hook';
-import { deletionRequests, failedCalls, inFlight, logCalls, repositoryOf, type LoggedCall } from './support/call-log';
-import { writeCalls, countCalls } from './support/call-count';
-import { runCli, onlyTarget } from './support/cli';
-import { faithfulClients, startFaithfulEcr, type FaithfulEcr, type FaultRates } from './support/faithful-ecr';
-import { lambdaContext } from './support/lambda';
+import { beforeSend, countCalls, deletionRequests, failedCalls, inFlight, logCalls, type LoggedCall, repositoryOf, writeCalls } from './support/calls';
+import { onlyTarget, runCli } from './support/cli';
+import { faithfulClients, type FaultRates } from './support/faithful-ecr';
+import { useFaithfulEcr } from './support/faithful-layer';
+import { lambdaContext, silentLogger } from './support/lambda';
 import { pushEvent, SAMPLE_POLICY, seedSampleRegistry } from './support/sample-registry';
 
 const env = { ECR_KEEPER_POLICY: JSON.stringify(SAMPLE_POLICY) };
@@ -24,14 +22,7 @@ const STORM: FaultRates = { throttle: 0.4, serverError: 0.2, reset: 0.05 };
 /** Errors that are ECR's answers, not faults: the code handles them as facts. */
 const ANSWERS = new Set(['LifecyclePolicyNotFoundException', 'RepositoryPolicyNotFoundException', 'ScanNotFoundException']);
 
-let proxy: FaithfulEcr;
-beforeAll(async () => {
-  proxy = await startFaithfulEcr({ upstream: inject('motoEndpoint'), seed: 99 });
-});
-afterEach(() => proxy.setFaults({}));
-afterAll(async () => {
-  await proxy?.stop();
-});
+const proxy = useFaithfulEcr({ seed: 99, calmAfterEach: true });
 
 /** Clients that give up after two attempts, on a freshly seeded sample registry. */
 async function fragileRegistry() {
@@ -125,7 +116,7 @@ describe('chaos: every failure that outlasts the retries is reported', () => {
     const moto = motoClients(clients.accountId);
     const names = ['svc/api', 'svc/web', 'svc/worker', 'svc/batch', 'team/tools', 'team/docs'];
     for (const name of names) await moto.ecr.send(new StartImageScanCommand({ repositoryName: name, imageId: { imageDigest: sample.tagged[name]!.digest } }));
-    const logger = new Logger({ logLevel: 'SILENT' });
+    const logger = silentLogger();
     const logged = vi.spyOn(logger, 'error');
     const handler = onPushHandler({ clients, logger, policy: () => parsePolicy(SAMPLE_POLICY) });
     const calls = logCalls(clients.ecr);

@@ -1,19 +1,17 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { onPushHandler } from '../functions/on-push';
 import type { AwsClients } from '../lib/aws/clients';
 import type { CleanupReport } from '../lib/cleanup/types';
-import { parsePolicy } from '../lib/policy';
 import { motoClients } from './support/aws';
-import { deletionRequests, failedCalls, inFlight, logCalls, repositoryOf, type LoggedCall } from './support/call-log';
-import { runCli, onlyTarget } from './support/cli';
+import { deletionRequests, failedCalls, inFlight, logCalls, repositoryOf, type LoggedCall } from './support/calls';
+import { onlyTarget, runCli } from './support/cli';
 import { captureEvents, type CapturedEvent } from './support/event-capture';
-import { faithfulClients, startFaithfulEcr, type FaithfulEcr, type FaultRates } from './support/faithful-ecr';
-import { lambdaContext } from './support/lambda';
+import { faithfulClients, type FaultRates } from './support/faithful-ecr';
+import { useFaithfulEcr } from './support/faithful-layer';
+import { lambdaContext, testRuntime } from './support/lambda';
 import { snapshotRegistry, withoutAccount } from './support/registry-state';
 import { pushEvent, SAMPLE_POLICY, seedSampleRegistry } from './support/sample-registry';
 
-const upstream = inject('motoEndpoint');
 const env = { ECR_KEEPER_POLICY: JSON.stringify(SAMPLE_POLICY) };
 /** The faults of a bad day at ECR: a fifth of all requests throttled, some 5xx, some dropped connections. */
 const BAD_DAY: FaultRates = { throttle: 0.2, serverError: 0.05, reset: 0.02 };
@@ -22,14 +20,8 @@ const VOLATILE_KEYS = new Set(['generatedAt', 'createdAt', 'pushedAt', 'complete
 
 type Clients = AwsClients & { accountId: string };
 
-let clean: FaithfulEcr;
-let chaos: FaithfulEcr;
-beforeAll(async () => {
-  [clean, chaos] = await Promise.all([startFaithfulEcr({ upstream, seed: 1 }), startFaithfulEcr({ upstream, seed: 20240601 })]);
-});
-afterAll(async () => {
-  await Promise.all([clean?.stop(), chaos?.stop()]);
-});
+const clean = useFaithfulEcr({ seed: 1 });
+const chaos = useFaithfulEcr({ seed: 20240601 });
 
 type Decision = { image: { digest: string } };
 const isDecisions = (v: unknown): v is Decision[] => Array.isArray(v) && v.length > 0 && v.every((d) => typeof (d as Partial<Decision>)?.image?.digest === 'string');
@@ -67,7 +59,7 @@ async function maintain(clients: Clients, pushes: unknown[]): Promise<Round> {
   const audit = await runCli(['audit', '--format', 'json'], clients, env);
   const enforce = await runCli(['enforce', '--apply', '--format', 'json'], clients, env);
   const cleanup = await runCli(['cleanup', '--apply', '--format', 'json'], clients, env);
-  const handler = onPushHandler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy(SAMPLE_POLICY) });
+  const handler = onPushHandler(testRuntime(clients, SAMPLE_POLICY));
   const answers: unknown[] = [];
   for (const event of pushes) answers.push(await handler(structuredClone(event) as never, lambdaContext()));
   return {

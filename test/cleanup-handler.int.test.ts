@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { cleanupHandler } from '../functions/cleanup';
-import { cleanupSummary } from '../lib/cleanup/response';
-import { parsePolicy, type PolicyInput } from '../lib/policy';
+import type { cleanupSummary } from '../lib/cleanup/response';
+import type { PolicyInput } from '../lib/policy';
 import { walkImages } from '../lib/walker';
 import { imageIndex, imageManifest, pushImage } from '../scripts/seed/images';
 import { motoClients } from './support/aws';
+import { countCalls, totalCalls } from './support/calls';
 import { captureEvents } from './support/event-capture';
-import { lambdaContext } from './support/lambda';
+import { lambdaContext, testRuntime } from './support/lambda';
 
 const scheduledEvent = JSON.parse(readFileSync(new URL('../events/schedule-cleanup.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
@@ -32,7 +32,7 @@ async function digests(clients: Clients): Promise<number> {
 }
 
 function handlerFor(clients: Clients, policy: PolicyInput) {
-  return cleanupHandler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy(policy) });
+  return cleanupHandler(testRuntime(clients, policy));
 }
 
 describe('cleanup Lambda handler', () => {
@@ -75,9 +75,8 @@ describe('cleanup Lambda handler', () => {
 
   it('rejects a malformed request naming the field, before any AWS call', async () => {
     const clients = motoClients();
-    let calls = 0;
-    clients.ecr.middlewareStack.add((next) => (args) => (calls++, next(args)), { step: 'initialize' });
+    const calls = countCalls(clients.ecr);
     await expect(handlerFor(clients, {})({ repositories: ['Not A Repo'] } as never, lambdaContext())).rejects.toThrow(/repositories\[0\]: must be an ECR repository name/);
-    expect(calls).toBe(0);
+    expect(totalCalls(calls)).toBe(0);
   });
 });

@@ -92,7 +92,11 @@ function mustKeep(images: readonly ImageDetail[], refersTo: ReadonlyMap<string, 
     changed = false;
     for (const [from, tos] of refersTo) {
       if (!keep.has(from)) continue;
-      for (const to of tos) if (!keep.has(to)) (keep.add(to), (changed = true));
+      for (const to of tos) {
+        if (keep.has(to)) continue;
+        keep.add(to);
+        changed = true;
+      }
     }
   }
   return keep;

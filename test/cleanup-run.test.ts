@@ -2,9 +2,12 @@ import {
   BatchDeleteImageCommand,
   BatchGetImageCommand,
   DescribeImagesCommand,
+  DescribeRepositoriesCommand,
   ECRClient,
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-ecr';
+import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
+import { GetFunctionCommand, LambdaClient, ListAliasesCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCleanup } from '../lib/cleanup/run';
@@ -14,9 +17,19 @@ import { serveRegistry, type MockRepository } from './support/ecr-mock-registry'
 
 const ecrMock = mockClient(ECRClient);
 const ecr = new ECRClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-const deps = { ecr, now: () => NOW };
+// The in-use sources are mocked too: a unit test makes no call to any endpoint.
+const ecsMock = mockClient(ECSClient);
+const lambdaMock = mockClient(LambdaClient);
+const inUse = { ecs: new ECSClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }), lambda: new LambdaClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }) };
+const deps = { ecr, now: () => NOW, inUse };
 
-beforeEach(() => ecrMock.reset());
+beforeEach(() => {
+  ecrMock.reset();
+  ecsMock.reset();
+  lambdaMock.reset();
+  ecsMock.on(ListClustersCommand).resolves({ clusterArns: [] });
+  lambdaMock.on(ListFunctionsCommand).resolves({ Functions: [] });
+});
 
 function garbage(prefix: string, n: number): MockRepository {
   return { images: Array.from({ length: n }, (_, i) => image(`${prefix}-${i}`)) };
@@ -88,5 +101,36 @@ describe('runCleanup', () => {
     expect(ecrMock.commandCalls(BatchGetImageCommand)).toHaveLength(1);
     expect(ecrMock.commandCalls(BatchDeleteImageCommand)).toHaveLength(2);
     expect(ecrMock.commandCalls(ListTagsForResourceCommand)).toHaveLength(1);
+  });
+
+  it('reads what is in use once for the whole run and keeps an image a Lambda function uses', async () => {
+    serveRegistry(ecrMock, { 'team/a': garbage('a', 2), 'team/b': garbage('b', 2) });
+    const registryId = '123456789012';
+    ecrMock.on(DescribeRepositoriesCommand).resolves({
+      repositories: ['team/a', 'team/b'].map((repositoryName) => ({ repositoryName, registryId, repositoryArn: `arn:aws:ecr:us-east-1:${registryId}:repository/${repositoryName}` })),
+    });
+    const fn = `arn:aws:lambda:us-east-1:${registryId}:function:api`;
+    lambdaMock.on(ListFunctionsCommand).resolves({ Functions: [{ FunctionArn: fn, Version: '$LATEST', PackageType: 'Image' }] });
+    lambdaMock.on(GetFunctionCommand).resolves({ Code: { ImageUri: `${registryId}.dkr.ecr.us-east-1.amazonaws.com/team/a@${digestOf('a-0')}` } });
+    lambdaMock.on(ListAliasesCommand).resolves({ Aliases: [] });
+
+    const report = await runCleanup(deps, parsePolicy({}), { mode: 'dry-run', concurrency: 2 });
+
+    expect(ecsMock.commandCalls(ListClustersCommand)).toHaveLength(1);
+    expect(lambdaMock.commandCalls(ListFunctionsCommand)).toHaveLength(1);
+    const a = report.repositories.find((r) => r.repositoryName === 'team/a')!;
+    expect(a.plan.keep).toEqual([expect.objectContaining({ reason: 'in-use', users: [fn] })]);
+    expect(report.summary).toMatchObject({ planned: { count: 3 }, inUse: 1 });
+  });
+
+  it('deletes nothing and fails the run when an in-use source cannot be read', async () => {
+    serveRegistry(ecrMock, { 'team/a': garbage('a', 3) });
+    ecsMock.on(ListClustersCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+
+    const report = await runCleanup(deps, parsePolicy({}), { mode: 'apply' });
+
+    expect(ecrMock.commandCalls(BatchDeleteImageCommand)).toHaveLength(0);
+    expect(report.summary).toMatchObject({ planned: { count: 0 }, inUseFailures: ['ecs'], failed: 1 });
+    expect(report.inUse.failures).toEqual([{ source: 'ecs', error: { code: 'AccessDeniedException', message: 'not authorized' } }]);
   });
 });

@@ -1,22 +1,17 @@
 import { CreateRepositoryCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { callsByAction, countCalls } from './support/call-count';
-import { runCli, onlyTarget } from './support/cli';
+import { describe, expect, it } from 'vitest';
+import { callsByAction, countCalls } from './support/calls';
+import { onlyTarget, runCli } from './support/cli';
 import type { CleanupReport } from '../lib/cleanup/types';
 import { walkImages } from '../lib/walker';
 import { imageIndex, imageManifest, pushImage, referrerArtifact, type BuiltImage } from '../scripts/seed/images';
-import { faithfulClients, startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
+import { faithfulClients } from './support/faithful-ecr';
+import { useFaithfulEcr } from './support/faithful-layer';
 
 // moto's DescribeImages does not report subjectManifestDigest; the faithful ECR proxy in front of it does,
 // and pages like ECR, so signatures are recognised here exactly as on AWS.
-let proxy: FaithfulEcr;
-beforeAll(async () => {
-  // Seeded: the faults of the fault test are the same on every run (unseeded, it now and then drew no throttle).
-  proxy = await startFaithfulEcr({ upstream: inject('motoEndpoint'), seed: 5 });
-});
-afterAll(async () => {
-  await proxy?.stop();
-});
+// Seeded: the faults of the fault test are the same on every run (unseeded, it now and then drew no throttle).
+const proxy = useFaithfulEcr({ seed: 5 });
 
 type Clients = ReturnType<typeof faithfulClients>;
 

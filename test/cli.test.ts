@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { motoClients } from './support/aws';
+import { countCalls, totalCalls } from './support/calls';
 import { runCli } from './support/cli';
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  let calls = 0;
   const clients = motoClients();
-  clients.ecr.middlewareStack.add((next) => (args) => ((calls++), next(args)), { step: 'initialize' });
-  return { ...(await runCli(argv, clients, env)), calls };
+  const calls = countCalls(clients.ecr);
+  return { ...(await runCli(argv, clients, env)), calls: totalCalls(calls) };
 }
 
 describe('cli', () => {

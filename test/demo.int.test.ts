@@ -14,7 +14,10 @@ describe('local demo', () => {
     expect(stdout).toMatch(/payments\/api\s+ok/);
     expect(stdout).toMatch(/storefront\/jobs\s+OUT OF POLICY/);
     expect(stdout).toMatch(/legacy\/monolith\s+skipped/);
-    expect(stdout).toContain('24 repositories: 14 ok, 10 out of policy, 3 skipped, 2 excluded, 0 failed');
+    // A repository policy that lets everyone in is out of policy (repositoryPolicy.public: report).
+    expect(stdout).toMatch(/platform\/base-images\s+OUT OF POLICY/);
+    expect(stdout).toContain('[public-access] repo platform/base-images: statement "pull" allows everyone (principal *), with no narrowing condition');
+    expect(stdout).toContain('24 repositories: 13 ok, 11 out of policy, 3 skipped, 2 excluded, 0 failed');
     const pid = /moto_server \(pid (\d+)\)/.exec(stderr)?.[1];
     expect(pid).toBeDefined();
     expect(stderr).toContain('moto_server stopped');

@@ -1,24 +1,26 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { CreateRepositoryCommand, StartImageScanCommand } from '@aws-sdk/client-ecr';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditHandler } from '../functions/audit';
 import { cleanupHandler } from '../functions/cleanup';
 import { enforceHandler } from '../functions/enforce';
 import { onDriftHandler } from '../functions/on-drift';
+import { onFindingHandler } from '../functions/on-finding';
 import { onPushHandler } from '../functions/on-push';
 import { onScanCompleteHandler } from '../functions/on-scan-complete';
+import { rescanHandler } from '../functions/rescan';
 import type { HandlerRuntime } from '../functions/shared/runtime';
 import { workerHandler } from '../functions/worker';
 import type { WorkItem } from '../lib/fanout/work-item';
-import { parsePolicy, type PolicyInput } from '../lib/policy';
+import type { PolicyInput } from '../lib/policy';
+import type { VerdictStore } from '../lib/scan/verdict-state';
 import { imageIndex, imageManifest, pushImage, type BuiltImage } from '../scripts/seed/images';
 import { motoClients } from './support/aws';
-import { countCalls, type CallCounts } from './support/call-count';
+import { countCalls, type CallCounts } from './support/calls';
 import { matchesPattern } from './support/event-pattern';
-import { lambdaContext } from './support/lambda';
+import { lambdaContext, testRuntime } from './support/lambda';
 import { sampleEvent } from './support/sample-events';
 import {
   actionsOf,
@@ -34,6 +36,7 @@ import {
   type ServicePackage,
   type Statement,
 } from './support/serverless-package';
+import { verdictTable } from './support/verdict-table';
 import { motoWorkQueue } from './support/work-queue';
 
 /**
@@ -47,13 +50,15 @@ beforeAll(() => {
 }, 180_000);
 afterAll(() => rmSync(pkg.dir, { recursive: true, force: true }));
 
-const FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-push', 'on-scan-complete', 'worker'];
+const FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-finding', 'on-push', 'on-scan-complete', 'rescan', 'worker'];
 /** The functions invoked asynchronously: by EventBridge rules, or (the audit) possibly with --type Event. */
-const ASYNC_FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-push', 'on-scan-complete'];
+const ASYNC_FUNCTIONS = ['audit', 'cleanup', 'enforce', 'on-drift', 'on-finding', 'on-push', 'on-scan-complete', 'rescan'];
 
 /** ECR actions with no resource type in ECR's service authorization reference: they take "*". */
-const ECR_REGISTRY_ACTIONS = ['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration', 'ecr:PutReplicationConfiguration'];
+const ECR_REGISTRY_ACTIONS = ['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration', 'ecr:ListPullTimeUpdateExclusions', 'ecr:PutReplicationConfiguration'];
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
 const REPOSITORIES = { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*' };
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
 const DEFAULT_BUS = { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default' };
 
 /** Actions a role needs for an action its code calls, beyond the call itself. */
@@ -69,6 +74,9 @@ const UNREACHABLE: Record<string, string[]> = {
   // runEnforce reads and writes the replication only for a registry or replication scope; work items are
   // repository scopes (the dispatching enforce function enforces the replication once per run).
   worker: ['ecr:DescribeRegistry', 'ecr:PutReplicationConfiguration'],
+  // A finding event only reads (runScan's 'finding' trigger): it never starts a scan, nor waits on one, so
+  // it never needs the registry's scanning configuration either.
+  'on-finding': ['ecr:StartImageScan', 'ecr:GetRegistryScanningConfiguration'],
 };
 
 /** What each role must allow: its code's calls, their dependent actions, and what Lambda does as the role. */
@@ -89,7 +97,9 @@ function expectedActions(fn: string): string[] {
   ].sort();
 }
 
-const roleActions = (fn: string) => [...new Set(roleStatements(pkg, fn).flatMap(actionsOf))].sort();
+/** What a role allows (its skip-tag Deny is checked in test/deploy-safety.int.test.ts). */
+const allowStatements = (fn: string) => roleStatements(pkg, fn).filter((s) => s.Effect === 'Allow');
+const roleActions = (fn: string) => [...new Set(allowStatements(fn).flatMap(actionsOf))].sort();
 
 /** Event patterns of the rules that invoke `fn`. */
 function rulesOf(fn: string): { pattern?: unknown; schedule?: string; target: Record<string, unknown> }[] {
@@ -140,9 +150,12 @@ describe('serverless package', () => {
     for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(30);
   });
 
-  it("passes the stage's policy to every function as JSON", () => {
-    for (const { resource } of Object.values(functionsOf(pkg))) {
-      expect(JSON.parse(resource.Properties.Environment.Variables.ECR_KEEPER_POLICY as string)).toMatchObject({ runtime: { fanOut: false } });
+  it("builds the stage's policy into every bundle, not into an environment variable", () => {
+    for (const [fn, { resource }] of Object.entries(functionsOf(pkg))) {
+      expect(Object.keys(resource.Properties.Environment.Variables), fn).not.toContain('ECR_KEEPER_POLICY');
+      const { code } = bundleOf(pkg, fn);
+      expect(code.includes('policy packaged with the function'), fn).toBe(true);
+      expect(/\\?"fanOut\\?":false/.test(code), fn).toBe(true);
     }
   });
 });
@@ -153,6 +166,19 @@ describe('triggers in the template', () => {
     expect(triggers('on-push', sampleEvent('ecr-image-delete.json'))).toBe(false);
     expect(triggers('on-push', sampleEvent('ecr-image-push.json', (e) => (e.detail.result = 'FAILURE')))).toBe(false);
     expect(triggers('on-push', sampleEvent('ecr-image-scan-complete.json'))).toBe(false);
+  });
+
+  it('runs on-push for a successful replication or pull through cache sync too', () => {
+    expect(triggers('on-push', sampleEvent('ecr-replication.json'))).toBe(true);
+    expect(triggers('on-push', sampleEvent('ecr-pull-through-cache.json'))).toBe(true);
+    expect(triggers('on-push', sampleEvent('ecr-replication.json', (e) => (e.detail.result = 'FAILED')))).toBe(false);
+    expect(triggers('on-push', sampleEvent('ecr-pull-through-cache.json', (e) => (e.detail['sync-status'] = 'FAILED')))).toBe(false);
+  });
+
+  it("runs on-finding for Inspector's finding of an ECR image, not of an EC2 instance", () => {
+    expect(triggers('on-finding', sampleEvent('inspector2-finding-ecr.json'))).toBe(true);
+    expect(triggers('on-finding', sampleEvent('inspector2-finding-ecr.json', (e) => (e.detail.resources[0].type = 'AWS_EC2_INSTANCE')))).toBe(false);
+    expect(triggers('on-finding', sampleEvent('inspector2-scan-ecr.json'))).toBe(false);
   });
 
   it("runs on-scan-complete for ECR's scan event and Inspector's initial scan of an ECR image, not of an EC2 instance", () => {
@@ -168,6 +194,8 @@ describe('triggers in the template', () => {
     'cloudtrail-put-image-tag-mutability.json',
     'cloudtrail-put-image-scanning-configuration.json',
     'cloudtrail-put-replication-configuration.json',
+    'cloudtrail-set-repository-policy.json',
+    'cloudtrail-delete-lifecycle-policy.json',
   ])('sends the CloudTrail event %s to on-drift', (file) => {
     expect(triggers('on-drift', sampleEvent(file))).toBe(true);
   });
@@ -177,9 +205,10 @@ describe('triggers in the template', () => {
     expect(triggers('on-drift', sampleEvent('cloudtrail-put-image-tag-mutability.json', (e) => (e.detail.eventName = 'DeleteRepository')))).toBe(false);
   });
 
-  it('runs enforce every 6 hours and cleanup every day, the stage defaults', () => {
+  it('runs enforce every 6 hours, cleanup and rescan every day, the stage defaults', () => {
     expect(rulesOf('enforce').map((r) => r.schedule)).toEqual(['rate(6 hours)']);
     expect(rulesOf('cleanup').map((r) => r.schedule)).toEqual(['rate(1 day)']);
+    expect(rulesOf('rescan').map((r) => r.schedule)).toEqual(['rate(1 day)']);
   });
 
   it('gives the audit no trigger: it is invoked by hand', () => {
@@ -217,7 +246,8 @@ describe('failures are kept', () => {
 
   it('gives every rule target bounded retries and a dead-letter queue that only these rules may send to', () => {
     const rules = resourcesOfType(pkg, 'AWS::Events::Rule');
-    expect(rules).toHaveLength(6);
+    // One per trigger, and the failure notifications (deploy/notifications.yml, created only when turned on).
+    expect(rules).toHaveLength(11);
     for (const [id, rule] of rules) {
       for (const target of rule.Properties.Targets as { DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: Record<string, number> }[]) {
         expect(referencedId(target.DeadLetterConfig?.Arn), id).toBe('FailedInvocationsQueue');
@@ -230,6 +260,7 @@ describe('failures are kept', () => {
       expect.objectContaining({
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sqs:SendMessage',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
         Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/ecr-keeper-dev-*' } } },
       }),
     ]);
@@ -242,14 +273,15 @@ describe('failures are kept', () => {
     expect(queue.MessageRetentionPeriod).toBeGreaterThan(5 * queue.VisibilityTimeout);
   });
 
-  it('sounds an alarm on the alarm topic as soon as a dead-letter queue holds a message', () => {
-    const watched = resourcesOfType(pkg, 'AWS::CloudWatch::Alarm').map(([, alarm]) => {
+  it('sounds an alarm on the alarm topic as soon as a dead-letter queue holds a message, and again when it is drained', () => {
+    const queueAlarms = resourcesOfType(pkg, 'AWS::CloudWatch::Alarm').filter(([, alarm]) => alarm.Properties.Namespace === 'AWS/SQS');
+    const watched = queueAlarms.map(([, alarm]) => {
       expect(alarm.Properties).toMatchObject({
-        Namespace: 'AWS/SQS',
         MetricName: 'ApproximateNumberOfMessagesVisible',
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         AlarmActions: [{ Ref: 'AlarmTopic' }],
+        OKActions: [{ Ref: 'AlarmTopic' }],
       });
       return referencedId(alarm.Properties.Dimensions[0].Value);
     });
@@ -269,9 +301,8 @@ describe('permissions in the template', () => {
     expect(roleActions(fn)).toEqual(expectedActions(fn));
   });
 
-  it.each(FUNCTIONS)('allows %s no wildcard action, and "*" only where ECR, Inspector or Organizations has no resource to name', (fn) => {
-    for (const statement of roleStatements(pkg, fn)) {
-      expect(statement.Effect).toBe('Allow');
+  it.each(FUNCTIONS)('allows %s no wildcard action, and "*" only where ECR, Inspector, ECS, Batch, ListFunctions or Organizations has no resource to name', (fn) => {
+    for (const statement of allowStatements(fn)) {
       for (const action of actionsOf(statement)) {
         expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
         const expected = resourceFor(fn, action, statement);
@@ -289,9 +320,10 @@ describe('permissions in the template', () => {
   it('lets only the functions that change settings or delete images do so', () => {
     const holders = (action: string) => FUNCTIONS.filter((fn) => roleActions(fn).includes(action));
     expect(holders('ecr:BatchDeleteImage')).toEqual(['cleanup', 'worker']);
+    expect(holders('ecr:UpdateImageStorageClass')).toEqual(['cleanup', 'worker']);
     expect(holders('ecr:PutImageTagMutability')).toEqual(['enforce', 'on-drift', 'worker']);
     expect(holders('ecr:PutReplicationConfiguration')).toEqual(['enforce', 'on-drift']);
-    expect(holders('ecr:StartImageScan')).toEqual(['on-push', 'on-scan-complete']);
+    expect(holders('ecr:StartImageScan')).toEqual(['on-push', 'on-scan-complete', 'rescan']);
   });
 });
 
@@ -299,13 +331,32 @@ describe('permissions in the template', () => {
 function resourceFor(fn: string, action: string, statement: Statement): unknown {
   if (ECR_REGISTRY_ACTIONS.includes(action) || action === 'inspector2:ListFindings' || action === 'organizations:ListAccounts') return '*';
   // Targets in other accounts: the member role's name only, in any account.
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
   if (action === 'sts:AssumeRole') return { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/ecr-keeper-member' };
   if (action.startsWith('ecr:')) return REPOSITORIES;
   if (action === 'events:PutEvents') return DEFAULT_BUS;
+  if (action.startsWith('dynamodb:')) return { 'Fn::GetAtt': ['VerdictTable', 'Arn'] };
   if (action.startsWith('logs:')) return { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/ecr-keeper-dev-${fn}:*` };
   if (action === 'iam:CreateServiceLinkedRole') {
     expect(statement.Condition).toEqual({ StringEquals: { 'iam:AWSServiceName': 'replication.ecr.amazonaws.com' } });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
     return { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication' };
+  }
+  if (action === 'lambda:InvokeFunction') {
+    // A scheduled function hands its run on to itself, and to nothing else.
+    expect(['cleanup', 'enforce']).toContain(fn);
+    const arn = `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:ecr-keeper-dev-${fn}`;
+    return [{ 'Fn::Sub': arn }, { 'Fn::Sub': `${arn}:*` }];
+  }
+  // The in-use sources' reads (lib/inuse/): none of these services has a narrower resource for them.
+  if (/^(ecs|batch|inspector2):/.test(action) || action === 'lambda:ListFunctions') return '*';
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
+  if (action.startsWith('lambda:')) return { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:*' };
+  if (action === 's3:GetObject') {
+    // The policy's in-use list only, and only in this account (the stage's default policy names none).
+    expect(statement.Condition).toEqual({ StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
+    return { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::ecr-keeper-${AWS::AccountId}-no-in-use-list/none' };
   }
   if (action.startsWith('sqs:')) {
     const queue = referencedId(statement.Resource);
@@ -317,6 +368,7 @@ function resourceFor(fn: string, action: string, statement: Statement): unknown 
 
 type Clients = ReturnType<typeof motoClients>;
 type Handler = (event: never, context: Context) => Promise<unknown>;
+type ScanHandlerFactory = (runtime: HandlerRuntime, verdicts?: VerdictStore) => Handler;
 
 /** One way a function is invoked: a registry to set up, the handler with its policy, and its event. */
 interface Scenario {
@@ -324,8 +376,10 @@ interface Scenario {
   what: string;
   policy?: PolicyInput;
   seed?: (clients: Clients) => Promise<unknown>;
-  handler: (runtime: HandlerRuntime) => Handler;
+  handler: ScanHandlerFactory;
   event: (clients: Clients, seeded: unknown) => unknown;
+  /** The scan functions keep verdict state in a DynamoDB table. */
+  verdicts?: boolean;
 }
 
 const SAMPLE_DIGEST = 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd12345678';
@@ -361,9 +415,30 @@ const DELETING: PolicyInput = { cleanup: { mode: 'apply', untaggedOlderThanDays:
 
 const SCENARIOS: Scenario[] = [
   { fn: 'audit', what: 'a published audit', seed: seedImages, handler: auditHandler, event: () => ({ publish: true }) },
-  { fn: 'on-push', what: 'a push', seed: seedImages, handler: onPushHandler, event: (c, image) => imageEvent('ecr-image-push.json', c, image as BuiltImage) },
+  { fn: 'on-push', what: 'a push', seed: seedImages, handler: onPushHandler, verdicts: true, event: (c, image) => imageEvent('ecr-image-push.json', c, image as BuiltImage) },
+  {
+    fn: 'on-push',
+    what: 'a replication',
+    seed: seedImages,
+    handler: onPushHandler,
+    verdicts: true,
+    event: (c, image) => imageEvent('ecr-replication.json', c, image as BuiltImage),
+  },
+  {
+    fn: 'on-finding',
+    what: 'an Inspector finding',
+    seed: async (c) => {
+      const image = await seedImages(c);
+      await c.ecr.send(new StartImageScanCommand({ repositoryName: 'team/api', imageId: { imageDigest: image.digest } }));
+      return image;
+    },
+    handler: onFindingHandler,
+    verdicts: true,
+    event: (c, image) => imageEvent('inspector2-finding-ecr.json', c, image as BuiltImage),
+  },
   {
     fn: 'on-scan-complete',
+    verdicts: true,
     what: 'a completed scan',
     seed: async (c) => {
       const image = await seedImages(c);
@@ -373,6 +448,7 @@ const SCENARIOS: Scenario[] = [
     handler: onScanCompleteHandler,
     event: (c, image) => imageEvent('ecr-image-scan-complete.json', c, image as BuiltImage),
   },
+  { fn: 'rescan', what: 'a scheduled run', seed: seedImages, handler: rescanHandler, event: () => sampleEvent('schedule-rescan.json') },
   { fn: 'enforce', what: 'a single-invocation run', policy: REPLICATION, seed: seedImages, handler: enforceHandler, event: () => sampleEvent('schedule-enforce.json') },
   { fn: 'enforce', what: 'a fanned-out run', policy: { ...REPLICATION, ...FANNED_OUT }, seed: seedImages, handler: enforceHandler, event: () => sampleEvent('schedule-enforce.json') },
   { fn: 'cleanup', what: 'a single-invocation run', policy: DELETING, seed: seedImages, handler: cleanupHandler, event: () => sampleEvent('schedule-cleanup.json') },
@@ -382,14 +458,23 @@ const SCENARIOS: Scenario[] = [
     what: 'a changed repository',
     seed: seedImages,
     handler: onDriftHandler,
-    event: (c) => sampleEvent('cloudtrail-put-image-tag-mutability.json', (e) => ((e.account = c.accountId), (e.detail.recipientAccountId = c.accountId), (e.detail.requestParameters.repositoryName = 'team/api'))),
+    event: (c) =>
+      sampleEvent('cloudtrail-put-image-tag-mutability.json', (e) => {
+        e.account = c.accountId;
+        e.detail.recipientAccountId = c.accountId;
+        e.detail.requestParameters.repositoryName = 'team/api';
+      }),
   },
   {
     fn: 'on-drift',
     what: 'a changed replication',
     policy: REPLICATION,
     handler: onDriftHandler,
-    event: (c) => sampleEvent('cloudtrail-put-replication-configuration.json', (e) => ((e.account = c.accountId), (e.detail.recipientAccountId = c.accountId))),
+    event: (c) =>
+      sampleEvent('cloudtrail-put-replication-configuration.json', (e) => {
+        e.account = c.accountId;
+        e.detail.recipientAccountId = c.accountId;
+      }),
   },
   {
     fn: 'worker',
@@ -417,8 +502,14 @@ describe('calls against moto', () => {
     const clients = motoClients();
     const work = await motoWorkQueue(clients.accountId);
     const seeded = await scenario.seed?.(clients);
-    const counts = { ecr: countCalls(clients.ecr), events: countCalls(clients.events), sqs: countCalls(work.queue.sqs) };
-    const handler = scenario.handler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy(scenario.policy ?? {}), workQueue: work.queue });
+    const verdicts = scenario.verdicts ? await verdictTable(clients.accountId) : undefined;
+    const counts = {
+      ecr: countCalls(clients.ecr),
+      events: countCalls(clients.events),
+      sqs: countCalls(work.queue.sqs),
+      ...(verdicts ? { dynamodb: countCalls(verdicts.dynamodb) } : {}),
+    };
+    const handler = scenario.handler(testRuntime(clients, scenario.policy, { workQueue: work.queue }), verdicts);
 
     const result = await handler(scenario.event(clients, seeded) as never, lambdaContext());
 

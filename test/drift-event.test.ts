@@ -32,6 +32,12 @@ describe('drift events', () => {
     expect(action).toMatchObject({ kind: 'enforce', scope: { kind: 'repositories', names: ['payments/api'] } });
   });
 
+  it.each(['cloudtrail-set-repository-policy.json', 'cloudtrail-delete-lifecycle-policy.json'])('re-enforces the repository named by %s', (file) => {
+    const event = sampleEvent(file);
+    const action = driftAction(parse(event));
+    expect(action).toMatchObject({ kind: 'enforce', scope: { kind: 'repositories', names: ['payments/api'] }, trigger: { eventName: event.detail.eventName } });
+  });
+
   it('re-enforces the registry replication on PutReplicationConfiguration', () => {
     const action = driftAction(parse(sampleEvent('cloudtrail-put-replication-configuration.json')));
     expect(action).toMatchObject({ kind: 'enforce', scope: { kind: 'replication' }, trigger: { eventName: 'PutReplicationConfiguration' } });

@@ -103,7 +103,11 @@ describe('applyChanges', () => {
 
   it('does not look up the skip tag when there is nothing to change', async () => {
     let asked = 0;
-    const outcomes = await applyChanges({ ecr }, [], { mode: 'apply', isSkipped: async () => (asked++, false) });
+    const isSkipped = async () => {
+      asked++;
+      return false;
+    };
+    const outcomes = await applyChanges({ ecr }, [], { mode: 'apply', isSkipped });
     expect(outcomes).toEqual([]);
     expect(asked).toBe(0);
   });

@@ -2,8 +2,8 @@ import { CreateRepositoryCommand, DescribeRepositoriesCommand } from '@aws-sdk/c
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { EnforceReport } from '../lib/enforce/types';
 import { motoClients } from './support/aws';
-import { callsByAction, countCalls, writeCalls } from './support/call-count';
-import { runCli, onlyTarget } from './support/cli';
+import { callsByAction, countCalls, writeCalls } from './support/calls';
+import { onlyTarget, runCli } from './support/cli';
 import { faithfulClients, startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
 
 const upstream = inject('motoEndpoint');

@@ -6,25 +6,21 @@ import {
   PutReplicationConfigurationCommand,
   type ImageTagMutability,
 } from '@aws-sdk/client-ecr';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { enforceHandler } from '../functions/enforce';
 import { onDriftHandler } from '../functions/on-drift';
 import type { EnforceResponse } from '../lib/enforce/response';
-import { parsePolicy, type PolicyInput } from '../lib/policy';
+import type { PolicyInput } from '../lib/policy';
 import { motoClients } from './support/aws';
-import { callsByAction, countCalls, writeCalls } from './support/call-count';
+import { callsByAction, countCalls, writeCalls } from './support/calls';
 import { captureEvents } from './support/event-capture';
-import { lambdaContext } from './support/lambda';
+import { lambdaContext, testRuntime } from './support/lambda';
 import { sampleEvent } from './support/sample-events';
 
 type Clients = ReturnType<typeof motoClients>;
 
-const runtime = (clients: Clients, policy: PolicyInput = {}) => ({
-  clients,
-  logger: new Logger({ logLevel: 'SILENT' }),
-  policy: () => parsePolicy(policy),
-});
+/** The handlers under test write: `enforce.mode` defaults to dry-run, so every policy here says `apply`. */
+const runtime = (clients: Clients, policy: PolicyInput = {}) => testRuntime(clients, { enforce: { mode: 'apply' }, ...policy });
 
 async function createRepository(clients: Clients, name: string, mutability: ImageTagMutability = 'MUTABLE', skip = false): Promise<void> {
   await clients.ecr.send(

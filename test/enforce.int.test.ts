@@ -11,8 +11,8 @@ import { SETTING_ENFORCED_DETAIL_TYPE } from '../lib/enforce/enforced-event';
 import type { EnforceReport } from '../lib/enforce/types';
 import type { PolicyInput } from '../lib/policy';
 import { motoClients } from './support/aws';
-import { callsByAction, countCalls, writeCalls } from './support/call-count';
-import { runCli, onlyTarget } from './support/cli';
+import { callsByAction, countCalls, writeCalls } from './support/calls';
+import { onlyTarget, runCli } from './support/cli';
 import { captureEvents } from './support/event-capture';
 
 type Clients = ReturnType<typeof motoClients>;

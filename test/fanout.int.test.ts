@@ -1,5 +1,4 @@
 import { CreateRepositoryCommand, DescribeRegistryCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { cleanupHandler } from '../functions/cleanup';
@@ -14,16 +13,16 @@ import { walkImages } from '../lib/walker';
 import { imageManifest, pushImage } from '../scripts/seed/images';
 import { motoClients } from './support/aws';
 import { captureEvents } from './support/event-capture';
-import { lambdaContext } from './support/lambda';
+import { lambdaContext, testRuntime } from './support/lambda';
 import { sampleEvent } from './support/sample-events';
 import { motoWorkQueue, type MotoWorkQueue } from './support/work-queue';
 
 type Clients = ReturnType<typeof motoClients>;
 
-const FAN_OUT = { runtime: { fanOut: true, repositoriesPerWorkItem: 4 } } satisfies PolicyInput;
+const FAN_OUT = { runtime: { fanOut: true, repositoriesPerWorkItem: 4 }, enforce: { mode: 'apply' } } satisfies PolicyInput;
 
 function runtime(clients: Clients, work: MotoWorkQueue, policy: PolicyInput) {
-  return { clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy(policy), workQueue: work.queue };
+  return testRuntime(clients, policy, { workQueue: work.queue });
 }
 
 function deps(clients: Clients, work: MotoWorkQueue) {
@@ -227,7 +226,7 @@ describe('fan-out: dispatcher -> work queue -> worker', () => {
 
   it('fails a fan-out on a function without a work queue, naming what is missing', async () => {
     const clients = motoClients();
-    const handler = enforceHandler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy(FAN_OUT) });
+    const handler = enforceHandler(testRuntime(clients, FAN_OUT));
 
     await expect(handler(sampleEvent('schedule-enforce.json'), lambdaContext())).rejects.toThrow(/runtime\.fanOut is on.*ECR_KEEPER_WORK_QUEUE_URL/);
   });

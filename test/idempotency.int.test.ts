@@ -1,5 +1,4 @@
 import { StartImageScanCommand } from '@aws-sdk/client-ecr';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { auditHandler } from '../functions/audit';
 import { cleanupHandler } from '../functions/cleanup';
@@ -10,10 +9,9 @@ import { onScanCompleteHandler } from '../functions/on-scan-complete';
 import type { HandlerRuntime } from '../functions/shared/runtime';
 import { workerHandler } from '../functions/worker';
 import type { AwsClients } from '../lib/aws/clients';
-import { parsePolicy } from '../lib/policy';
 import { motoClients } from './support/aws';
-import { countCalls, writeCalls } from './support/call-count';
-import { lambdaContext } from './support/lambda';
+import { countCalls, writeCalls } from './support/calls';
+import { lambdaContext, testRuntime } from './support/lambda';
 import { snapshotRegistry } from './support/registry-state';
 import { sampleEvent } from './support/sample-events';
 import { pushEvent, SAMPLE_POLICY, seedSampleRegistry, type SampleRegistry } from './support/sample-registry';
@@ -23,7 +21,7 @@ type Clients = AwsClients & { accountId: string };
 type Handler = (event: never, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
 /** The sample policy, with the scheduled cleanup deleting (its default is a dry run). */
-const POLICY = parsePolicy({ ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'apply' } });
+const POLICY = { ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'apply' }, enforce: { mode: 'apply' } };
 
 interface Case {
   name: string;
@@ -35,7 +33,8 @@ interface Case {
   /** The ECR writes of the first delivery (the second makes none). */
   firstWrites: Record<string, number>;
   /** What the second answer says, given the first. */
-  second: (first: any, second: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: each case reads the answer of its own handler
+  second: (first: any, second: any) => void;
 }
 
 /** Enforcement found nothing left to write (the skip-tagged repository's changes stay skipped). */
@@ -119,7 +118,7 @@ describe('idempotency: every handler run twice on the same event', () => {
     const clients = motoClients();
     const sample = await seedSampleRegistry(clients.ecr);
     await c.prepare?.(clients, sample);
-    const handler = c.handler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => POLICY });
+    const handler = c.handler(testRuntime(clients, POLICY));
     const event = c.event(clients, sample);
     const calls = countCalls(clients.ecr);
 
@@ -137,13 +136,13 @@ describe('idempotency: every handler run twice on the same event', () => {
 
 describe('idempotency: the fan-out run twice', () => {
   /** The sample policy, fanned out in work items of three repositories. */
-  const FANNED = parsePolicy({ ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'apply' }, runtime: { fanOut: true, repositoriesPerWorkItem: 3 } });
+  const FANNED = { ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'apply' }, enforce: { mode: 'apply' }, runtime: { fanOut: true, repositoriesPerWorkItem: 3 } };
 
   async function fannedOut() {
     const clients = motoClients();
     await seedSampleRegistry(clients.ecr);
     const work = await motoWorkQueue(clients.accountId);
-    const runtime: HandlerRuntime = { clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => FANNED, workQueue: work.queue };
+    const runtime = testRuntime(clients, FANNED, { workQueue: work.queue });
     return { clients, work, runtime, calls: countCalls(clients.ecr) };
   }
 

@@ -9,6 +9,7 @@ import { executeJob, runFailed } from '../lib/job/execute';
 import { firstOf } from '../lib/job/response';
 import type { AnyJob } from '../lib/job/types';
 import { parsePolicy, policyWarnings } from '../lib/policy';
+import { rescanJob } from '../lib/rescan/job';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const ecrMock = mockClient(ECRClient);
@@ -28,7 +29,7 @@ beforeEach(() => {
 describe('the job contract', () => {
   it('gives every job report the same versioned head: schemaVersion, job, mode, generatedAt, failures, missing', async () => {
     const policy = parsePolicy({});
-    for (const job of [auditJob, enforceJob, cleanupJob] as AnyJob[]) {
+    for (const job of [auditJob, enforceJob, cleanupJob, rescanJob] as AnyJob[]) {
       const report = await executeJob(job, { ecr }, policy, { mode: 'dry-run' }, { publish: false });
       expect(report).toMatchObject({ schemaVersion: 1, job: job.name, mode: 'dry-run', failures: [], missing: [], events: null });
       expect(report.summary).toMatchObject({ repositories: 0, excluded: 0, complete: true });

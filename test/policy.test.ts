@@ -29,13 +29,18 @@ describe('policy', () => {
       repositories: { include: ['**'], exclude: [], skipTag: 'ecr-keeper:skip' },
       tagMutability: { mode: 'IMMUTABLE', exclusions: [] },
       scanOnPush: true,
-      scan: { failOn: 'HIGH', waitSeconds: 600, ignore: [], topFindings: 10 },
+      scan: { failOn: 'HIGH', waitSeconds: 60, ignore: [], topFindings: 10, rescanAfterDays: 7, rescanPushedWithinDays: 90, rescanMode: 'apply' },
       replication: { mode: 'merge', rules: [] },
       cleanup: { untaggedOlderThanDays: 7, keepPulledWithinDays: null, maxDeletesPerRun: 10000, mode: 'dry-run' },
-      enforce: { mode: 'apply' },
+      inUse: { ecs: true, lambda: true, batch: false, inspector: false, inspectorWithinDays: 30, list: null },
+      retention: { protectTags: [], rules: [], pullTimeUpdateExclusions: { mode: 'merge', principals: [] } },
+      enforce: { mode: 'dry-run' },
       events: { enabled: true, busName: 'default', source: 'ecr-keeper' },
       runtime: { concurrency: 8, fanOut: false, repositoriesPerWorkItem: 20 },
       targets: { roleName: 'ecr-keeper-member', externalId: null },
+      repositoryPolicy: { public: 'report', allowedAccounts: null },
+      lifecyclePolicy: { require: false, baseline: null },
+      encryption: { require: 'any' },
     });
   });
 

@@ -1,31 +1,23 @@
 import { CreateRepositoryCommand, DeleteRepositoryCommand } from '@aws-sdk/client-ecr';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cleanupHandler } from '../functions/cleanup';
 import type { AuditReport } from '../lib/audit/types';
 import type { cleanupSummary } from '../lib/cleanup/response';
 import type { CleanupReport } from '../lib/cleanup/types';
 import type { EnforceReport } from '../lib/enforce/types';
-import { parsePolicy } from '../lib/policy';
 import { imageIndex, imageManifest, pushImage, referrerArtifact, type BuiltImage } from '../scripts/seed/images';
 import { motoClients } from './support/aws';
-import { beforeSend } from './support/call-hook';
-import { deletionRequests, logCalls, repositoryOf } from './support/call-log';
-import { runCli, onlyTarget } from './support/cli';
-import { faithfulClients, startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
-import { lambdaContext } from './support/lambda';
+import { beforeSend, deletionRequests, logCalls, repositoryOf } from './support/calls';
+import { onlyTarget, runCli } from './support/cli';
+import { faithfulClients } from './support/faithful-ecr';
+import { useFaithfulEcr } from './support/faithful-layer';
+import { lambdaContext, testRuntime } from './support/lambda';
 import { snapshotRegistry } from './support/registry-state';
 
 const POLICY = { cleanup: { untaggedOlderThanDays: 0 } };
 const env = { ECR_KEEPER_POLICY: JSON.stringify(POLICY) };
 
-let proxy: FaithfulEcr;
-beforeAll(async () => {
-  proxy = await startFaithfulEcr({ upstream: inject('motoEndpoint') });
-});
-afterAll(async () => {
-  await proxy?.stop();
-});
+const proxy = useFaithfulEcr();
 
 /** A repository with a tagged image, three plain untagged ones, an untagged index over two children and an orphaned signature. */
 async function repositoryWithGarbage(accountId: string, repositoryName: string) {
@@ -113,7 +105,7 @@ describe('races: two cleanup runs at once on one repository', () => {
         }
       });
     }
-    const handler = cleanupHandler({ clients: lambda, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy({ cleanup: { ...POLICY.cleanup, mode: 'apply' } }) });
+    const handler = cleanupHandler(testRuntime(lambda, { cleanup: { ...POLICY.cleanup, mode: 'apply' } }));
 
     const [byCli, byLambda] = await Promise.all([
       runCli(['cleanup', '--apply', '--format', 'json'], cli, env),

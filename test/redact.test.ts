@@ -42,7 +42,7 @@ describe('redactSecrets', () => {
   });
 
   it('leaves ARNs, account ids, digests and ordinary messages alone', () => {
-    const text = 'User: arn:aws:sts::123456789012:assumed-role/ci/session is not authorized to perform: ecr:PutImage on sha256:' + 'a'.repeat(64);
+    const text = `User: arn:aws:sts::123456789012:assumed-role/ci/session is not authorized to perform: ecr:PutImage on sha256:${'a'.repeat(64)}`;
     expect(redactSecrets(text)).toBe(text);
   });
 });

@@ -1,3 +1,4 @@
+import { EVENT_DETAIL_VERSION } from '../lib/events/version';
 import { describe, expect, it } from 'vitest';
 import { entrySize } from '../lib/events/publish';
 import { MAX_PUT_EVENTS_BYTES } from '../lib/limits';
@@ -112,10 +113,10 @@ describe('severities', () => {
 });
 
 describe('scanVerdictEvent', () => {
-  it('publishes the whole verdict when it fits', () => {
+  it('publishes the whole verdict when it fits, with the version of its shape', () => {
     const verdict = judgeScan(image, read([finding('CVE-1', 'HIGH')]), scanPolicy());
     const event = scanVerdictEvent(verdict, { source: 'ecr-keeper', repositoryArn: 'arn:aws:ecr:us-east-1:123456789012:repository/team/api' });
-    expect(event).toEqual({ detailType: SCAN_VERDICT_DETAIL_TYPE, detail: verdict, resources: ['arn:aws:ecr:us-east-1:123456789012:repository/team/api'] });
+    expect(event).toEqual({ detailType: SCAN_VERDICT_DETAIL_TYPE, detail: { version: EVENT_DETAIL_VERSION, ...verdict }, resources: ['arn:aws:ecr:us-east-1:123456789012:repository/team/api'] });
   });
 
   it('cuts the findings list, never the counts, to stay under 256 KiB', () => {

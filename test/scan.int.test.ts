@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { CreateRepositoryCommand, StartImageScanCommand, TagResourceCommand } from '@aws-sdk/client-ecr';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { onPushHandler } from '../functions/on-push';
 import { onScanCompleteHandler } from '../functions/on-scan-complete';
-import { parsePolicy, type PolicyInput } from '../lib/policy';
+import type { PolicyInput } from '../lib/policy';
 import type { ScanRun } from '../lib/scan/run';
 import type { ScanOutcome } from '../lib/scan/types';
 import { imageManifest, pushImage, type BuiltImage } from '../scripts/seed/images';
 import { motoClients } from './support/aws';
+import { countCalls, totalCalls } from './support/calls';
 import { captureEvents } from './support/event-capture';
 import { runCli } from './support/cli';
-import { lambdaContext } from './support/lambda';
+import { lambdaContext, testRuntime } from './support/lambda';
 import { setScanFindings } from './support/scan-findings';
 
 type Clients = ReturnType<typeof motoClients>;
@@ -28,7 +28,7 @@ function sampleEvent(file: string, clients: Clients, repositoryName: string, ima
 }
 
 function runtime(clients: Clients, policy: PolicyInput = {}) {
-  return { clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => parsePolicy(policy) };
+  return testRuntime(clients, policy);
 }
 
 async function repositoryWithImage(clients: Clients, repositoryName = 'team/api', tag = '1.4.2'): Promise<BuiltImage> {
@@ -138,13 +138,12 @@ describe('on-push handler against moto', () => {
 
   it('rejects a DELETE action naming the field, before any AWS call', async () => {
     const clients = motoClients();
-    let calls = 0;
-    clients.ecr.middlewareStack.add((next) => (args) => ((calls++), next(args)), { step: 'initialize' });
+    const calls = countCalls(clients.ecr);
     const handler = onPushHandler(runtime(clients));
     const event = sampleEvent('ecr-image-delete.json', clients, 'team/api', imageManifest('gone'));
 
     await expect(handler(event as never, lambdaContext())).rejects.toThrow(/detail\.action-type/);
-    expect(calls).toBe(0);
+    expect(totalCalls(calls)).toBe(0);
   });
 });
 

@@ -15,10 +15,10 @@ import { workerHandler } from '../functions/worker';
 import { createEcrClient, createEventBridgeClient, type AwsClients } from '../lib/aws/clients';
 import { parsePolicy } from '../lib/policy';
 import { motoClients, pinMotoAccount } from './support/aws';
-import { logCalls, type LoggedCall } from './support/call-log';
+import { logCalls, type LoggedCall } from './support/calls';
 import { runCli } from './support/cli';
 import { startDenyingEndpoint, type Denial, type DenyingEndpoint } from './support/denying-endpoint';
-import { startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
+import { useFaithfulEcr } from './support/faithful-layer';
 import { lambdaContext } from './support/lambda';
 import { captureOutput } from './support/output-capture';
 import { sampleEvent } from './support/sample-events';
@@ -40,14 +40,19 @@ const REPOSITORY_POLICY_SECRET = 'o-q8repo0policy7secret';
 /** Values inside policy files that are not policies (a credentials file passed by mistake, broken syntax). */
 const POLICY_FILE_SECRETS = ['fS1credFileSecretKey0123456789', 'bS2busSecretValue', 'yS3yamlSecretValue'];
 
-const POLICY = parsePolicy({ ...SAMPLE_POLICY, cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'apply' } });
+// Posture on: enforce reads every repository policy (the secret is in one) and puts lifecycle baselines.
+const POLICY = parsePolicy({
+  ...SAMPLE_POLICY,
+  cleanup: { ...SAMPLE_POLICY.cleanup, mode: 'apply' },
+  repositoryPolicy: { public: 'deny', allowedAccounts: [] },
+  lifecyclePolicy: { require: true },
+});
 const env = { ECR_KEEPER_POLICY: JSON.stringify(POLICY) };
 
-let faithful: FaithfulEcr;
+const faithful = useFaithfulEcr();
 const denying: DenyingEndpoint[] = [];
 const saved = { ...process.env };
 beforeAll(async () => {
-  faithful = await startFaithfulEcr({ upstream });
   // The SDK's own credential chain reads these too (a CLI or a runtime that builds its own clients).
   process.env.AWS_ACCESS_KEY_ID = CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
@@ -55,7 +60,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   process.env = saved;
-  await Promise.all([faithful?.stop(), ...denying.map((d) => d.stop())]);
+  await Promise.all(denying.map((d) => d.stop()));
 });
 
 /** Clients that sign with the distinctive credentials, through `endpoint`, in `accountId`'s registry. */
@@ -200,6 +205,8 @@ describe('secrets: no credential, token or policy secret in a log line or an eve
     // Something was said: the Logger's lines were captured, events were published.
     expect(said.texts.find((t) => t.where === 'audit: log')?.text).toContain('"message":"audit finished"');
     expect(said.texts.filter((t) => t.where.startsWith('PutEvents')).length).toBeGreaterThan(0);
+    // The repository policy holding the secret was read, by the audit and by enforce's posture plan.
+    expect(said.ecr.filter((c) => c.action === 'GetRepositoryPolicy').length).toBeGreaterThan(2);
     expectNoSecret(said.texts, secrets);
   });
 

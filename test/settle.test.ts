@@ -10,7 +10,10 @@ describe('allSettledOrThrow', () => {
 
   it('rejects with the first failure only once every other promise has settled', async () => {
     let slowDone = false;
-    const slow = later(30, 'slow').then((v) => ((slowDone = true), v));
+    const slow = later(30, 'slow').then((v) => {
+      slowDone = true;
+      return v;
+    });
 
     await expect(allSettledOrThrow([Promise.reject(new Error('first')), slow, Promise.reject(new Error('second'))])).rejects.toThrow('first');
     expect(slowDone).toBe(true);

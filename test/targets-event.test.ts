@@ -7,10 +7,18 @@ const MEMBER = '222222222222';
 const scope: TargetScope = { accounts: [HUB, MEMBER], regions: ['us-east-1', 'eu-west-1'], partition: 'aws' };
 
 /** A sample event moved to another account and region, as a member's forwarding rule delivers it to the hub. */
-const pushFrom = (account: string, region: string) => sampleEvent('ecr-image-push.json', (e) => ((e.account = account), (e.region = region)));
+const pushFrom = (account: string, region: string) => sampleEvent('ecr-image-push.json', (e) => {
+      e.account = account;
+      e.region = region;
+    });
 /** Inspector's scan event about a repository ARN, as an Inspector delegated administrator (the hub) receives it. */
 const inspectorAbout = (arn: string) =>
-  sampleEvent('inspector2-scan-ecr.json', (e) => ((e.account = HUB), (e.region = 'us-east-1'), (e.detail['repository-name'] = arn), (e.resources = [arn])));
+  sampleEvent('inspector2-scan-ecr.json', (e) => {
+      e.account = HUB;
+      e.region = 'us-east-1';
+      e.detail['repository-name'] = arn;
+      e.resources = [arn];
+    });
 
 describe('targetOfEvent: events act where they happened', () => {
   it("acts on a push in the event's own account and region", () => {
@@ -18,7 +26,11 @@ describe('targetOfEvent: events act where they happened', () => {
   });
 
   it("takes a CloudTrail record's recipient account and region", () => {
-    const event = sampleEvent('cloudtrail-put-image-tag-mutability.json', (e) => ((e.account = HUB), (e.detail.recipientAccountId = MEMBER), (e.detail.awsRegion = 'eu-west-1')));
+    const event = sampleEvent('cloudtrail-put-image-tag-mutability.json', (e) => {
+      e.account = HUB;
+      e.detail.recipientAccountId = MEMBER;
+      e.detail.awsRegion = 'eu-west-1';
+    });
     expect(targetOfEvent(event, scope)).toMatchObject({ kind: 'target', target: { accountId: MEMBER, region: 'eu-west-1' } });
   });
 

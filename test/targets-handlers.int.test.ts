@@ -10,7 +10,7 @@ import { workerHandler } from '../functions/worker';
 import { parsePolicy } from '../lib/policy';
 import { imageManifest, pushImage } from '../scripts/seed/images';
 import { motoClients, newAccountId } from './support/aws';
-import { countCalls } from './support/call-count';
+import { countCalls } from './support/calls';
 import { lambdaContext } from './support/lambda';
 import { sampleEvent } from './support/sample-events';
 import { motoWorkQueue } from './support/work-queue';
@@ -22,7 +22,8 @@ import { motoWorkQueue } from './support/work-queue';
  */
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
-const POLICY = (hub: string, member: string) => ({ targets: { accounts: [hub, member], regions: REGIONS } });
+// The enforce functions apply (main's default enforce.mode is dry-run, docs/rollout.md).
+const POLICY = (hub: string, member: string) => ({ targets: { accounts: [hub, member], regions: REGIONS }, enforce: { mode: 'apply' as const } });
 
 /** A member registry's client: credentials moto maps to the member's account. */
 async function memberEcr(accountId: string, region: string): Promise<ECRClient> {
@@ -89,7 +90,10 @@ describe('handlers act in the target an event comes from', () => {
 
   it('on-push ignores a push in an account that is not a target', async () => {
     const { calls, runtime, context } = await setUp();
-    const push = sampleEvent('ecr-image-push.json', (e) => ((e.account = '999999999999'), (e.region = 'us-east-1')));
+    const push = sampleEvent('ecr-image-push.json', (e) => {
+      e.account = '999999999999';
+      e.region = 'us-east-1';
+    });
     expect(await onPushHandler(runtime)(push as never, context)).toEqual({ ignored: expect.stringContaining('is not a target') });
     expect(calls.size).toBe(0);
   });
@@ -99,7 +103,10 @@ describe('handlers act in the target an event comes from', () => {
     ['aws-us-gov', 'arn:aws-us-gov:ecr:us-gov-west-1:222222222222:repository/team/api'],
   ])("on-scan-complete ignores an Inspector scan of a repository in the %s partition", async (partition, arn) => {
     const { calls, runtime, context } = await setUp();
-    const scan = sampleEvent('inspector2-scan-ecr.json', (e) => ((e.detail['repository-name'] = arn), (e.resources = [arn])));
+    const scan = sampleEvent('inspector2-scan-ecr.json', (e) => {
+      e.detail['repository-name'] = arn;
+      e.resources = [arn];
+    });
     expect(await onScanCompleteHandler(runtime)(scan as never, context)).toEqual({ ignored: expect.stringContaining(`partition ${partition}`) });
     expect(calls.size).toBe(0);
   });

@@ -1,9 +1,11 @@
 import { UsageError } from '../../lib/errors';
 import { parseImageReference, resolveImage } from '../../lib/scan/image-ref';
 import { renderScan } from '../../lib/scan/render';
+import { renderSarif } from '../../lib/scan/sarif';
 import { runScan } from '../../lib/scan/run';
 import type { ScanOutcome } from '../../lib/scan/types';
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, commandContext, parseCommandArgs, progress, type CliIo } from '../context';
+import { COMMON_HELP, COMMON_OPTIONS, EXIT, commandContext, emitReport, parseCommandArgs, type CliIo } from '../context';
+import { createProgress } from '../progress';
 
 export const scanHelp = `Usage: ecr-keeper scan REPOSITORY:TAG | REPOSITORY@sha256:DIGEST [--wait SECONDS] [options]
 
@@ -12,6 +14,7 @@ waits on it, and prints the verdict against the policy's scan section (failOn, i
 the counts per severity and the top findings.
 
   --wait SECONDS       longest wait on a scan in progress (default: the policy's scan.waitSeconds; 0: do not wait)
+  --format sarif       the verdict as SARIF 2.1.0 (one result per finding), for code scanning tools
 
 Exit codes: 0 the image passes (or ECR does not scan this kind of artifact), 4 the verdict fails the
 policy, 1 the scan FAILED, is still pending or gave no findings, 2 the repository or image does not exist.
@@ -51,18 +54,26 @@ export async function scanCommand(args: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`scan takes one image (REPOSITORY:TAG or REPOSITORY@sha256:DIGEST), got ${positionals.length}`);
   const ref = parseImageReference(positionals[0]!);
   const wait = parseWait(values.wait);
-  const ctx = await commandContext(io, values);
+  const ctx = await commandContext(io, values, ['sarif']);
+  const sarif = ctx.extraFormat === 'sarif';
 
   const image = await resolveImage(ctx.clients.ecr, ref);
   const waitSeconds = wait ?? ctx.policy.scan.waitSeconds;
-  const bar = progress(io, ctx.format === 'table');
-  bar.update(`scanning ${image.repositoryName}@${image.imageDigest} (waiting up to ${waitSeconds} s)`);
-  const { outcome } = await runScan({ ecr: ctx.clients.ecr, log: ctx.log }, ctx.policy, { image, trigger: 'cli', waitSeconds, scope: 'any' });
+  const bar = createProgress({ stream: io.stderr, env: io.env }, 'scanned');
+  bar.message(`scanning ${image.repositoryName}@${image.imageDigest} (waiting up to ${waitSeconds} s)`);
+  const { outcome, findings } = await runScan({ ecr: ctx.clients.ecr, log: ctx.log }, ctx.policy, { image, trigger: 'cli', waitSeconds, scope: 'any' });
   bar.done();
   if (outcome.kind === 'missing') {
     io.stderr.write(`error: ${outcome.reason}\n`);
     return EXIT.USAGE;
   }
-  io.stdout.write(renderScan(outcome, ctx.format));
+  if (sarif) {
+    // Without a verdict the log has no result; the exit code and stderr say why.
+    if (outcome.kind !== 'verdict') io.stderr.write(`no verdict: ${outcome.reason}\n`);
+    const judged = outcome.kind === 'verdict' ? [{ image: outcome.image, verdict: outcome.verdict, findings: findings ?? [] }] : [];
+    emitReport(ctx, `${JSON.stringify(renderSarif(judged, ctx.policy.scan), null, 2)}\n`);
+  } else {
+    emitReport(ctx, renderScan(outcome, ctx.format));
+  }
   return scanExitCode(outcome);
 }

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { planRepositorySettings, planReplication } from '../enforce/plan';
 import { addToTally, isTagged, scanOnPushState, tagMutabilityOf } from '../registry';
-import { isAwsError } from '../errors';
+import { isAwsError, toErrorInfo } from '../errors';
 import { REPORT_SCHEMA_VERSION, type JobDeps } from '../job/types';
 import { allSettledOrThrow } from '../settle';
 import { silentLog } from '../log';
@@ -14,8 +14,11 @@ import type { Policy } from '../policy';
 import { readRegistry, type RegistryState } from '../aws/registry';
 import { readRepositoryImages } from '../cleanup/read';
 import { planWalkedRepository } from '../cleanup/plan';
+import { pullTimeNoiseWarnings, readPullTimeExclusions, type PullTimeNoiseWarning } from '../retention/pull-time-exclusions';
 import { walkOptionsFor, type RunScope } from '../walk-options';
 import { decodeCursor, mapRepositories, type WalkedRepository } from '../walker';
+import { postureFindings } from '../posture/findings';
+import { planPosture } from '../posture/plan';
 import { analyseRepositoryPolicy } from './repository-policy';
 import type { AuditReport, LastScan, RepositoryAudit } from './types';
 
@@ -67,7 +70,7 @@ async function readRepositoryPolicy(ecr: ECRClient, repo: WalkedRepository): Pro
  * Read-only. The skip tag is looked up only when something is out of policy or there is garbage.
  *
  * Images are read once, by the cleanup's own reader, and "reclaimable" is what the cleanup plan would
- * delete: the same keep rules (multi-arch children and signatures of kept images stay), nothing in a
+ * delete, retention's expired tagged images included (not in-use protection, which the audit does not read): the same keep rules (multi-arch children and signatures of kept images stay), nothing in a
  * skipped repository, and without `maxDeletesPerRun`, which only spreads deletions over runs. The image
  * counts cover active images (archived ones are read for their references only).
  */
@@ -97,18 +100,26 @@ export async function auditRepository(
           if (!newestScanned || t > (newestScanned.imagePushedAt?.getTime() ?? 0)) newestScanned = image;
         }
       }
-      const plan = await planWalkedRepository(repo, read, { rules: policy.cleanup, now, budget: { remaining: Number.POSITIVE_INFINITY } });
+      const plan = await planWalkedRepository(repo, read, {
+        rules: policy.cleanup,
+        now,
+        budget: { remaining: Number.POSITIVE_INFINITY },
+        ...(policy.retention.rules.length > 0 ? { retention: policy.retention } : {}),
+      });
       return { total, tagged, untagged, reclaimable: plan.reclaim, lastScan: newestScanned ? toLastScan(newestScanned) : null };
     })(),
   ]);
 
-  const { changes, notes } = planRepositorySettings(repo.repository, policy, registry.scanning);
+  const settings = planRepositorySettings(repo.repository, policy, registry.scanning);
+  const posture = planPosture({ repository: repo.repository, ownAccount: registry.registryId, policyText, hasLifecyclePolicy: lifecyclePolicy }, policy);
+  const changes = [...settings.changes, ...posture.changes];
+  const notes = [...settings.notes, ...posture.notes];
   const scan = scanOnPushState(repo.repository, registry.scanning);
   const actual = tagMutabilityOf(repo.repository);
   const expected = { mode: policy.tagMutability.mode, exclusions: [...policy.tagMutability.exclusions].sort() };
-  const settingsCompliant = changes.length === 0;
-  const skipped = settingsCompliant ? null : await repo.isSkipped();
-  const encryption = repo.repository.encryptionConfiguration;
+  const inPolicy = changes.length === 0 && !posture.unfixable;
+  const skipped = inPolicy ? null : await repo.isSkipped();
+  const repositoryPolicy = posture.repositoryPolicy;
 
   return {
     repositoryName: repo.name,
@@ -121,15 +132,28 @@ export async function auditRepository(
       compliant: !changes.some((c) => c.kind === 'set-scan-on-push'),
     },
     lifecyclePolicy,
-    encryption: { type: encryption?.encryptionType ?? 'AES256', ...(encryption?.kmsKey ? { kmsKey: encryption.kmsKey } : {}) },
+    encryption: { type: posture.encryption.type, ...(posture.encryption.kmsKey ? { kmsKey: posture.encryption.kmsKey } : {}), compliant: posture.encryption.compliant },
     access: analyseRepositoryPolicy(policyText, registry.registryId),
+    repositoryPolicy: {
+      publicStatements: [...(repositoryPolicy?.change?.removals ?? []), ...(repositoryPolicy?.reported ?? [])].filter((r) => r.cause === 'public').map((r) => r.reason),
+      disallowedAccounts: policy.repositoryPolicy.allowedAccounts === null ? null : (repositoryPolicy?.disallowedAccounts ?? []),
+      unreadable: repositoryPolicy?.unreadable ?? false,
+    },
     images: { total: images.total, tagged: images.tagged, untagged: images.untagged, reclaimable: images.reclaimable },
     lastScan: images.lastScan,
     skipped,
     changes: skipped ? [] : changes,
+    findings: skipped ? [] : postureFindings(repo.name, changes, posture),
     notes,
-    compliant: settingsCompliant || skipped === true,
+    compliant: inPolicy || skipped === true,
   };
+}
+
+/** Findings by Security Hub control id, in control order. */
+function countByControl(repositories: readonly RepositoryAudit[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const f of repositories.flatMap((r) => r.findings)) for (const c of f.controls) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
 }
 
 /**
@@ -151,6 +175,7 @@ export async function runAudit(
   // A cursor that cannot resume this walk is the caller's mistake: refused before the first call.
   if (walk.cursor !== undefined) decodeCursor(walk.cursor, walk);
   const registry = await readRegistry(deps.ecr);
+  const warnings = await retentionWarnings(deps.ecr, policy);
   const replicationChange = planReplication(registry.replicationRules, policy, registry) ?? null;
   let done = 0;
   const run = await mapRepositories(
@@ -201,9 +226,28 @@ export async function runAudit(
       reclaimableImages: sum((r) => r.images.reclaimable.count),
       reclaimableBytes: sum((r) => r.images.reclaimable.bytes),
       changes,
+      findings: sum((r) => r.findings.length),
+      findingsByControl: countByControl(repositories),
       complete: run.complete,
       ...(run.cursor ? { cursor: run.cursor } : {}),
       outOfPolicyFound: outOfPolicy > 0 || replicationChange !== null,
     },
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/**
+ * The retention section's risks against the registry: a rule on `notPulledForDays` while no principal is
+ * excluded from pull-time updates. The registry's exclusions are read only when a rule needs them; a
+ * registry that cannot say (an endpoint without the API) counts as excluding none.
+ */
+async function retentionWarnings(ecr: ECRClient, policy: Policy): Promise<PullTimeNoiseWarning[]> {
+  if (!policy.retention.rules.some((r) => r.notPulledForDays !== null) || policy.retention.pullTimeUpdateExclusions.principals.length > 0) return [];
+  try {
+    return pullTimeNoiseWarnings(policy.retention, await readPullTimeExclusions(ecr));
+  } catch (err) {
+    // Warning too much is the safe side; the warning says why it could not tell.
+    const { code } = toErrorInfo(err);
+    return pullTimeNoiseWarnings(policy.retention, []).map((w) => ({ ...w, message: `${w.message} (the registry's exclusions could not be read: ${code})` }));
+  }
 }

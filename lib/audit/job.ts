@@ -2,13 +2,15 @@ import type { Job } from '../job/types';
 import { ManualJobRequestSchema } from '../job/request';
 import { runAudit } from './audit';
 import { auditResponse } from './response';
+import { renderAuditAsff } from './asff';
 import { renderAudit } from './render';
 import { auditSummaryEvent } from './summary-event';
 import type { AuditReport } from './types';
 
 /**
  * Audit: the read-only report of every repository the policy covers and of the registry — the plans of the
- * other jobs, not applied, plus access, encryption, lifecycle and scan facts. Its event: one
+ * other jobs, not applied, plus access, encryption, lifecycle and scan facts, each finding with the Security
+ * Hub controls it matches (`--format asff`: AWS Security Finding Format). Its event: one
  * `ECR Keeper Audit Summary` per run.
  *
  * @example
@@ -26,6 +28,7 @@ export const auditJob: Job<AuditReport> = {
   events: (report) => [auditSummaryEvent(report)],
   response: auditResponse,
   render: renderAudit,
+  formats: { asff: renderAuditAsff },
   failed: () => false,
   outOfPolicy: (report) => report.summary.outOfPolicyFound,
 };

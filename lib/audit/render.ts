@@ -1,7 +1,7 @@
-import { markdownList, markdownSummary, problemLines, renderReport, textList, textSummary } from '../report/render';
+import { layoutMarkdown, layoutText, problemLines, renderReport, type ReportLayout } from '../report/render';
 import { SEVERITIES } from '../policy';
 import { formatBytes, formatCounts } from '../report/format';
-import { renderMarkdownTable, renderTable, type Column, type OutputFormat } from '../report/table';
+import type { Column, OutputFormat } from '../report/table';
 import type { AuditReport, RepositoryAudit } from './types';
 
 const COLUMNS: Column[] = [
@@ -55,7 +55,7 @@ function rows(report: AuditReport): string[][] {
     mutability(r),
     scanOnPush(r),
     r.lifecyclePolicy ? 'yes' : 'no',
-    r.encryption.type,
+    r.encryption.compliant ? r.encryption.type : `${r.encryption.type} (want KMS)`,
     access(r),
     String(r.images.total.count),
     formatBytes(r.images.total.bytes),
@@ -72,6 +72,13 @@ function registryLines(report: AuditReport): string[] {
     `registry ${g.registryId} (${g.region}): scanning ${g.scanning.scanType}, ${g.scanning.rules.length} scanning rule(s)`,
     `replication (${rep.mode}): ${rep.rules.length} rule(s), ${rep.compliant ? 'as the policy says' : `OUT OF POLICY: ${rep.change?.reason}`}`,
   ];
+}
+
+/** Every repository finding, one line each: `[ECR.2] repo a/b: ... (fix: ...)`, ecr-keeper's own checks by name. */
+function findingLines(report: AuditReport): string[] {
+  return report.repositories.flatMap((r) =>
+    r.findings.map((f) => `[${f.controls.join(', ') || f.check}] ${f.detail} (fix: ${f.fix === 'enforce' ? 'ecr-keeper enforce --apply' : f.fix})`),
+  );
 }
 
 function changeLines(report: AuditReport): string[] {
@@ -93,34 +100,32 @@ function summaryLine(report: AuditReport): string {
 }
 
 
+/** The audit laid out once for both text renderers: registry facts, the table, findings, planned changes, problems. */
+function layout(report: AuditReport): ReportLayout {
+  return {
+    title: 'ECR audit',
+    lead: registryLines(report),
+    columns: COLUMNS,
+    rows: rows(report),
+    empty: 'no repositories in scope',
+    lists: [
+      { text: 'Findings ([Security Hub control, or check] what, and its fix):', markdown: 'Findings', items: findingLines(report) },
+      { text: 'Planned changes (run `ecr-keeper enforce --apply` to make them):', markdown: 'Planned changes', items: changeLines(report) },
+      { text: 'Could not audit:', markdown: 'Could not audit', items: problemLines(report) },
+      { text: 'Warnings:', markdown: 'Warnings', items: (report.warnings ?? []).map((w) => w.message) },
+    ],
+    summary: summaryLine(report),
+  };
+}
+
 /** Renders the audit as a text table (the terminal default) with the registry, planned changes and totals. */
 export function renderAuditTable(report: AuditReport): string {
-  const changes = changeLines(report);
-  const problems = problemLines(report);
-  return [
-    ...registryLines(report),
-    '',
-    report.repositories.length > 0 ? renderTable(COLUMNS, rows(report)) : '(no repositories in scope)',
-    ...textList('Planned changes (run `ecr-keeper enforce --apply` to make them):', changes),
-    ...textList('Could not audit:', problems),
-    ...textSummary(summaryLine(report)),
-  ].join('\n');
+  return layoutText(layout(report));
 }
 
 /** Renders the audit as Markdown (for pull requests, wikis and job summaries). */
 export function renderAuditMarkdown(report: AuditReport): string {
-  const changes = changeLines(report);
-  const problems = problemLines(report);
-  return [
-    '# ECR audit',
-    '',
-    ...registryLines(report).map((l) => `- ${l}`),
-    '',
-    report.repositories.length > 0 ? renderMarkdownTable(COLUMNS, rows(report)) : '_No repositories in scope._',
-    ...markdownList('Planned changes', changes),
-    ...markdownList('Could not audit', problems),
-    ...markdownSummary(summaryLine(report)),
-  ].join('\n');
+  return layoutMarkdown(layout(report));
 }
 
 /** Renders the audit in one of the CLI's formats. */

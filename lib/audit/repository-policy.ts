@@ -1,8 +1,14 @@
+import { parsePolicyDocument } from '../posture/policy-rewrite';
+import { accountOf, namesEveryone, principalValues, publicGrant, statementsOf } from '../posture/statement';
+
 /** Who a repository policy lets in, besides the registry's own account. */
 export interface RepositoryAccess {
-  /** True when some Allow statement names the principal `*`. */
+  /** True when some Allow statement names the principal `*` (or uses NotPrincipal). */
   public: boolean;
-  /** True when every such public statement is narrowed by a Condition (e.g. aws:PrincipalOrgID). */
+  /**
+   * True when every such statement is narrowed by a condition on who or where the caller is
+   * (aws:PrincipalOrgID, aws:SourceVpce, ...: see lib/posture/statement.ts).
+   */
   publicConditional: boolean;
   /** Other AWS accounts an Allow statement names, sorted. */
   crossAccount: string[];
@@ -10,55 +16,33 @@ export interface RepositoryAccess {
   statements: number;
 }
 
-interface Statement {
-  Effect?: unknown;
-  Principal?: unknown;
-  Condition?: unknown;
-}
-
 const NO_POLICY: RepositoryAccess = { public: false, publicConditional: false, crossAccount: [], statements: 0 };
 
-function principalsOf(principal: unknown): { star: boolean; accounts: string[] } {
-  if (principal === '*') return { star: true, accounts: [] };
-  if (!principal || typeof principal !== 'object') return { star: false, accounts: [] };
-  const aws = (principal as { AWS?: unknown }).AWS;
-  const values = Array.isArray(aws) ? aws : aws === undefined ? [] : [aws];
-  let star = false;
-  const accounts: string[] = [];
-  for (const v of values) {
-    if (typeof v !== 'string') continue;
-    if (v === '*') star = true;
-    const account = /^\d{12}$/.test(v) ? v : /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(v)?.[1];
-    if (account) accounts.push(account);
-  }
-  return { star, accounts };
-}
-
 /**
- * Reads a repository policy and tells whether it grants access to everyone (`*`) or to other accounts.
+ * Reads a repository policy and tells whether it grants access to everyone (`*`) or to other accounts,
+ * by the same reading of statements as the posture plan (lib/posture/statement.ts).
  * Service principals (`Service: lambda.amazonaws.com`) are not counted. An unreadable policy counts as
  * public, so that it is looked at rather than passed over.
  */
 export function analyseRepositoryPolicy(policyText: string | undefined, ownAccount: string): RepositoryAccess {
   if (!policyText) return NO_POLICY;
-  let doc: { Statement?: unknown };
-  try {
-    doc = JSON.parse(policyText) as { Statement?: unknown };
-  } catch {
-    return { ...NO_POLICY, public: true };
-  }
-  const statements = (Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : []) as Statement[];
+  const doc = parsePolicyDocument(policyText);
+  if (!doc) return { ...NO_POLICY, public: true };
+  const statements = statementsOf(doc);
   let publicUnconditional = false;
   let publicConditional = false;
   const accounts = new Set<string>();
   for (const s of statements) {
     if (s.Effect !== 'Allow') continue;
-    const { star, accounts: named } = principalsOf(s.Principal);
-    if (star) {
-      if (s.Condition && typeof s.Condition === 'object' && Object.keys(s.Condition).length > 0) publicConditional = true;
-      else publicUnconditional = true;
+    if (namesEveryone(s.Principal) || s.NotPrincipal !== undefined) {
+      if (publicGrant(s)) publicUnconditional = true;
+      else publicConditional = true;
     }
-    for (const a of named) if (a !== ownAccount) accounts.add(a);
+    const principal = s.Principal && typeof s.Principal === 'object' ? (s.Principal as { AWS?: unknown }).AWS : undefined;
+    for (const v of principalValues(principal)) {
+      const account = typeof v === 'string' ? accountOf(v) : undefined;
+      if (account && account !== ownAccount) accounts.add(account);
+    }
   }
   return {
     public: publicUnconditional || publicConditional,

@@ -1,4 +1,5 @@
 import type { KeeperEvent } from '../events/publish';
+import { EVENT_DETAIL_VERSION } from '../events/version';
 import type { AuditReport } from './types';
 
 export const AUDIT_SUMMARY_DETAIL_TYPE = 'ECR Keeper Audit Summary';
@@ -11,6 +12,7 @@ export function auditSummaryEvent(report: AuditReport): KeeperEvent {
   return {
     detailType: AUDIT_SUMMARY_DETAIL_TYPE,
     detail: {
+      version: EVENT_DETAIL_VERSION,
       registryId: report.registry.registryId,
       region: report.registry.region,
       generatedAt: report.generatedAt,

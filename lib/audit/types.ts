@@ -1,8 +1,10 @@
+import type { PullTimeNoiseWarning } from '../retention/pull-time-exclusions';
 import type { RegistryScanningRule, ReplicationRule } from '@aws-sdk/client-ecr';
 import type { PlanNote, RepositoryChange, ReplicationChange } from '../enforce/types';
 import type { ImageTally, TagMutabilitySetting } from '../registry';
 import type { ErrorInfo } from '../errors';
 import type { JobReport, JobSummary } from '../job/types';
+import type { PostureFinding } from '../posture/findings';
 import type { RepositoryAccess } from './repository-policy';
 
 
@@ -34,8 +36,18 @@ export interface RepositoryAudit {
     compliant: boolean;
   };
   lifecyclePolicy: boolean;
-  encryption: { type: string; kmsKey?: string };
+  /** `compliant`: against the policy's `encryption.require`. */
+  encryption: { type: string; kmsKey?: string; compliant: boolean };
   access: RepositoryAccess;
+  /** The repository policy against the policy's `repositoryPolicy` section. */
+  repositoryPolicy: {
+    /** Why each Allow statement open to everyone with no narrowing condition is public. */
+    publicStatements: string[];
+    /** Accounts named that `allowedAccounts` leaves out; null when the policy allows any account. */
+    disallowedAccounts: string[] | null;
+    /** True when the policy text is not a JSON policy document (then `access.public` is true). */
+    unreadable: boolean;
+  };
   images: {
     total: ImageTally;
     tagged: ImageTally;
@@ -48,6 +60,11 @@ export interface RepositoryAudit {
   skipped: boolean | null;
   /** The enforcement plan for this repository (empty when compliant). */
   changes: RepositoryChange[];
+  /**
+   * What is out of policy, each with the Security Hub controls it matches: the planned changes, and what
+   * enforce cannot fix (public statements under `public: report`, encryption). Empty when skipped.
+   */
+  findings: PostureFinding[];
   notes: PlanNote[];
   /** True when nothing is out of policy (or the repository is skipped). */
   compliant: boolean;
@@ -88,6 +105,10 @@ export interface AuditSummary extends JobSummary {
   reclaimableBytes: number;
   /** Planned setting changes, registry included. */
   changes: number;
+  /** Findings over all repositories (see `RepositoryAudit.findings`). */
+  findings: number;
+  /** Findings by the Security Hub control they match (`{ "ECR.2": 3 }`); ecr-keeper's own checks are not counted here. */
+  findingsByControl: Record<string, number>;
   /** False when the walk stopped at its deadline; `cursor` resumes it. */
   complete: boolean;
   cursor?: string;
@@ -104,4 +125,6 @@ export interface AuditReport extends JobReport {
   repositories: RepositoryAudit[];
   failures: RepositoryAuditFailure[];
   summary: AuditSummary;
+  /** What the audit found risky in the policy against the registry (e.g. `pull-time-noise`). */
+  warnings?: PullTimeNoiseWarning[];
 }

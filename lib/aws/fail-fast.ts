@@ -45,7 +45,7 @@ export function failFastOn<C extends { middlewareStack: unknown }>(command: C, c
         return await next(args);
       } catch (err) {
         const e = err as { name?: string; [HIDDEN]?: string };
-        if (e && e[HIDDEN]) {
+        if (e?.[HIDDEN]) {
           e.name = e[HIDDEN];
           delete e[HIDDEN];
         }

@@ -3,7 +3,7 @@ import { isPast, type Deadline } from '../deadline';
 import { toErrorInfo } from '../errors';
 import { MAX_BATCH_DELETE_IMAGE } from '../limits';
 import { describeImagesByDigest } from '../walker';
-import { ownKeepReason } from './plan';
+import { expiredKeepReason, ownKeepReason } from './plan';
 import type { ApplyResult, CleanupRules, DeleteDecision, RepositoryCleanupPlan } from './types';
 
 /** What {@link applyCleanupPlan} needs. */
@@ -30,7 +30,7 @@ function emptyResult(): ApplyResult {
 
 /**
  * Re-reads the candidates (DescribeImages by id) and keeps back any image that is now tagged, archived or
- * pulled recently, with everything that image refers to (an index that gained a tag keeps its children).
+ * pulled recently (an image a retention rule expired: whose tags changed, or pulled since the plan), with everything that image refers to (an index that gained a tag keeps its children).
  * Returns the decisions still to delete, in the plan's order.
  */
 function recheck(plan: RepositoryCleanupPlan, fresh: ReadonlyMap<string, ImageDetail>, missing: ReadonlySet<string>, rules: CleanupRules, now: Date, result: ApplyResult): DeleteDecision[] {
@@ -43,7 +43,8 @@ function recheck(plan: RepositoryCleanupPlan, fresh: ReadonlyMap<string, ImageDe
       result.alreadyGone++;
       continue;
     }
-    const reason = ownKeepReason(current, rules, now) ?? (decision.after.some((p) => kept.has(p)) ? 'parent-kept' : undefined);
+    const own = decision.reason === 'expired' ? expiredKeepReason(current, decision.image) : ownKeepReason(current, rules, now);
+    const reason = own ?? (decision.after.some((p) => kept.has(p)) ? 'parent-kept' : undefined);
     if (reason) {
       kept.add(digest);
       result.dropped.push({ digest, reason });

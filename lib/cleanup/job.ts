@@ -23,17 +23,41 @@ export function cleanupPolicyMode(policy: Pick<Policy, 'cleanup'>): Mode {
  */
 export const cleanupJob: Job<CleanupReport> = {
   name: 'cleanup',
-  description: 'plan (and with --apply delete) untagged images nothing needs, each with its reason',
+  description: 'plan (and with --apply delete or archive) untagged images nothing needs and expired tagged ones, never an image in use',
   requestSchema: ScheduledJobRequestSchema,
   applies: true,
   cliPublishes: false,
   policyMode: cleanupPolicyMode,
   run: (deps, policy, request) => runCleanup(deps, policy, request),
   events: (report, context = {}) =>
-    context.fanOut && report.summary.planned.count === 0 && report.summary.failed === 0 ? [] : [cleanupSummaryEvent(report, context)],
+    context.fanOut && report.summary.planned.count === 0 && report.summary.archivePlanned.count === 0 && report.summary.failed === 0
+      ? []
+      : [cleanupSummaryEvent(report, context)],
   response: cleanupResponse,
   render: renderCleanup,
   failed: (report) => report.summary.failed > 0,
+  planned: (report) => ({ count: report.summary.planned.count, what: report.summary.planned.count === 1 ? 'image deletion' : 'image deletions' }),
+  outcome: (report) => ({
+    // Repositories that could not be read or planned, and those where a deletion failed.
+    repositoriesFailed:
+      report.failures.length +
+      report.repositories.filter(
+        (r) => r.mode === 'apply' && (r.applied.error !== undefined || r.applied.failures.length > 0 || (r.archived?.failures.length ?? 0) > 0 || r.archived?.error !== undefined),
+      ).length,
+    imagesDeleted: report.summary.deleted.count,
+    bytesReclaimed: report.summary.deleted.bytes,
+  }),
+  // A continuation gets what is left of the run's cap, as a work item gets its share.
+  handOn: {
+    policyFor: (policy, handOn) =>
+      handOn.maxDeletes === undefined ? policy : { ...policy, cleanup: { ...policy.cleanup, maxDeletesPerRun: handOn.maxDeletes } },
+    // Spent: what was planned (deletions and archives share the cap), less what the deadline left unattempted
+    // (planned again by the continuation).
+    maxDeletesLeft: (policy, report) => {
+      const unattempted = report.repositories.reduce((n, r) => n + (r.mode === 'apply' ? r.applied.notAttempted + (r.archived?.notAttempted ?? 0) : 0), 0);
+      return Math.max(0, policy.cleanup.maxDeletesPerRun - (report.summary.planned.count + report.summary.archivePlanned.count - unattempted));
+    },
+  },
   fanOut: {
     kind: 'cleanup',
     registryFirst: false,
@@ -41,6 +65,8 @@ export const cleanupJob: Job<CleanupReport> = {
     policyFor: (policy, item) => (item.kind === 'cleanup' ? { ...policy, cleanup: { ...policy.cleanup, maxDeletesPerRun: item.maxDeletes } } : policy),
     // What the repositories before the cursor planned is spent: the rest of the item gets the rest of its share.
     rest: (item, report, cursor) =>
-      item.kind === 'cleanup' ? { ...item, cursor, maxDeletes: Math.max(0, item.maxDeletes - report.summary.planned.count) } : { ...item, cursor },
+      item.kind === 'cleanup'
+        ? { ...item, cursor, maxDeletes: Math.max(0, item.maxDeletes - report.summary.planned.count - report.summary.archivePlanned.count) }
+        : { ...item, cursor },
   },
 };

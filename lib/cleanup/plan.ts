@@ -1,8 +1,11 @@
 import type { ImageDetail } from '@aws-sdk/client-ecr';
-import type { WalkedRepository } from '../walker';
 import { isTagged } from '../registry';
+import type { RetentionPolicy } from '../retention/policy-schema';
+import { judgeTaggedImages, type RetentionVerdict } from '../retention/select';
+import type { WalkedRepository } from '../walker';
 import { INDEX_MEDIA_TYPES } from './media-types';
 import type {
+  ArchiveDecision,
   CleanupImage,
   CleanupRules,
   DeleteDecision,
@@ -27,6 +30,12 @@ export interface PlanOptions {
   cap: number;
   /** The repository opts out with the skip tag: nothing is deleted. */
   skipped?: boolean;
+  /** Users of the repository's images in use, by digest (see `usersByDigest`): never deleted nor archived. */
+  inUse?: ReadonlyMap<string, readonly string[]>;
+  /** In-use sources that failed for this target: nothing is deleted nor archived (fail closed). */
+  inUseFailures?: readonly string[];
+  /** Retention rules for tagged images; without them no tagged image goes. */
+  retention?: RetentionPolicy;
 }
 
 /** The reasons that come from an image's own facts, before any reference is considered. */
@@ -45,6 +54,19 @@ export function ownKeepReason(image: ImageDetail, rules: CleanupRules, now: Date
   if (rules.keepPulledWithinDays !== null && pulled !== undefined && pulled > now.getTime() - rules.keepPulledWithinDays * DAY_MS) {
     return 'recently-pulled';
   }
+  return undefined;
+}
+
+/**
+ * Why an image a retention rule expired must stay after all, judged on fresh facts just before apply: its
+ * tags changed, it is no longer active, or it was pulled since the plan. Apply's re-check uses it.
+ */
+export function expiredKeepReason(current: ImageDetail, planned: CleanupImage): OwnKeepReason | undefined {
+  const tags = [...(current.imageTags ?? [])].sort();
+  if (tags.length === 0 || tags.join(',') !== [...planned.tags].sort().join(',')) return 'tagged';
+  if ((current.imageStatus ?? 'ACTIVE') !== 'ACTIVE') return 'not-active';
+  const pulled = current.lastRecordedPullTime?.getTime();
+  if (pulled !== undefined && pulled > (planned.lastPulledAt ? Date.parse(planned.lastPulledAt) : Number.NEGATIVE_INFINITY)) return 'recently-pulled';
   return undefined;
 }
 
@@ -170,9 +192,12 @@ function orphanedSignatureTags(present: ReadonlyMap<string, ImageDetail>): Orpha
  *
  * An image is kept when it is tagged, archived, younger than `untaggedOlderThanDays` (or of unknown age),
  * pulled within `keepPulledWithinDays`, listed (transitively) by a kept index, or an artifact whose subject
- * is kept. The rest is garbage, deleted parents first (an index before its children, a subject before its
- * referrers) in whole groups while the cap allows, unless the repository is skipped or an index could not
- * be read (then its children are unknown and nothing is deleted).
+ * is kept, that could not be identified (its manifest had to be read and could not be), or that is in use
+ * (`inUse`: never deleted nor archived, by any rule). With `retention`, a tagged image a rule expires (see
+ * `judgeTaggedImages`) joins the garbage (`delete`) or is archived (`archive`; what it refers to stays). The rest is garbage, deleted parents first (an index before its children, a subject before its
+ * referrers) in whole groups while the cap allows, then archives oldest first in the room left, unless the
+ * repository is skipped, an index could not be read (then its children are unknown) or an in-use source failed
+ * (`inUseFailures`): then nothing is deleted nor archived.
  *
  * @example
  * const plan = planRepositoryCleanup(await readRepositoryImages(ecr, repo), { rules: policy.cleanup, now: new Date(), cap: 500 });
@@ -182,36 +207,70 @@ export function planRepositoryCleanup(images: RepositoryImages, options: PlanOpt
   const present = new Map<string, ImageDetail>();
   for (const image of images.images) if (image.imageDigest && !present.has(image.imageDigest)) present.set(image.imageDigest, image);
   const graph = referenceGraph(present, images.children);
+  const verdicts: ReadonlyMap<string, RetentionVerdict> = options.retention
+    ? judgeTaggedImages([...present.values()], images.repositoryName, options.retention, options.now)
+    : new Map();
 
-  // Keep what keeps itself, then everything a kept image refers to, transitively.
+  // Keep what keeps itself; note what retention expires.
   const kept = new Map<string, KeepDecision>();
+  const expired = new Map<string, Extract<RetentionVerdict, { verdict: 'expire' }>>();
   const queue: string[] = [];
+  const unidentified = new Set((images.unidentified ?? []).map((u) => u.digest));
+  const keep = (digest: string, decision: KeepDecision) => {
+    kept.set(digest, decision);
+    expired.delete(digest);
+    queue.push(digest);
+  };
   for (const [digest, image] of present) {
-    const reason = ownKeepReason(image, options.rules, options.now);
-    if (reason) {
-      kept.set(digest, { action: 'keep', reason, image: toCleanupImage(image) });
-      queue.push(digest);
+    const cleanupImage = toCleanupImage(image);
+    const users = options.inUse?.get(digest);
+    if (users && users.length > 0) {
+      keep(digest, { action: 'keep', reason: 'in-use', image: cleanupImage, users: [...users] });
+      continue;
+    }
+    const own = ownKeepReason(image, options.rules, options.now);
+    const verdict = own === 'tagged' ? verdicts.get(digest) : undefined;
+    if (verdict?.verdict === 'expire') {
+      if (unidentified.has(digest)) keep(digest, { action: 'keep', reason: 'unidentified', image: cleanupImage });
+      else expired.set(digest, verdict);
+    } else if (verdict?.verdict === 'keep' && verdict.reason !== 'not-selected') {
+      keep(digest, 'rule' in verdict ? { action: 'keep', reason: verdict.reason, image: cleanupImage, rule: verdict.rule } : { action: 'keep', reason: verdict.reason, image: cleanupImage });
+    } else if (own) {
+      keep(digest, { action: 'keep', reason: own, image: cleanupImage });
+    } else if (unidentified.has(digest)) {
+      keep(digest, { action: 'keep', reason: 'unidentified', image: cleanupImage });
     }
   }
-  for (let i = 0; i < queue.length; i++) {
-    const parent = queue[i]!;
-    for (const edge of graph.down(parent)) {
-      if (kept.has(edge.to)) continue;
-      const reason = edge.via === 'index' ? 'child-of-index' : 'referrer-of-present-subject';
-      kept.set(edge.to, { action: 'keep', reason, image: toCleanupImage(present.get(edge.to)!), keptBy: parent });
-      queue.push(edge.to);
+  // Then everything a kept image refers to, transitively; an expired image a kept index lists stays too.
+  const follow = (fromArchive: boolean) => {
+    for (let i = 0; i < queue.length; i++) {
+      const parent = queue[i]!;
+      for (const edge of graph.down(parent)) {
+        if (kept.has(edge.to) || (fromArchive && expired.get(edge.to)?.action === 'archive')) continue;
+        const reason = edge.via === 'index' ? 'child-of-index' : 'referrer-of-present-subject';
+        keep(edge.to, { action: 'keep', reason, image: toCleanupImage(present.get(edge.to)!), keptBy: parent });
+      }
     }
-  }
+  };
+  follow(false);
+  // An archived image still holds its references: what an image to archive refers to stays as well.
+  const toArchive = [...expired].filter(([, v]) => v.action === 'archive').map(([d]) => d);
+  queue.length = 0;
+  queue.push(...toArchive);
+  follow(true);
 
-  const garbage = [...present.keys()].filter((d) => !kept.has(d));
-  const hold: KeepReason | undefined = images.unreadable.length > 0 ? 'unreadable-index' : options.skipped ? 'skipped' : undefined;
+  const inArchive = new Set(toArchive);
+  const garbage = [...present.keys()].filter((d) => !kept.has(d) && !inArchive.has(d));
+  const hold: KeepReason | undefined =
+    (options.inUseFailures ?? []).length > 0 ? 'in-use-unknown' : images.unreadable.length > 0 ? 'unreadable-index' : options.skipped ? 'skipped' : undefined;
   const deletes: DeleteDecision[] = [];
-  const keepGarbage = (digests: readonly string[], reason: 'unreadable-index' | 'skipped' | 'cap-reached') => {
+  const archives: ArchiveDecision[] = [];
+  const keepGarbage = (digests: readonly string[], reason: 'in-use-unknown' | 'unreadable-index' | 'skipped' | 'cap-reached') => {
     for (const d of digests) kept.set(d, { action: 'keep', reason, image: toCleanupImage(present.get(d)!) });
   };
 
-  if (hold === 'unreadable-index' || hold === 'skipped') {
-    keepGarbage(garbage, hold);
+  if (hold === 'in-use-unknown' || hold === 'unreadable-index' || hold === 'skipped') {
+    keepGarbage([...garbage, ...toArchive], hold);
   } else {
     let room = Math.max(0, options.cap);
     const inGarbage = new Set(garbage);
@@ -225,25 +284,40 @@ export function planRepositoryCleanup(images: RepositoryImages, options: PlanOpt
         const image = present.get(digest)!;
         const deletedParents = graph.up(digest).filter((e) => inGarbage.has(e.from));
         const isIndex = images.children.has(digest) || INDEX_MEDIA_TYPES.includes(image.imageManifestMediaType ?? '');
+        const rule = expired.get(digest)?.rule;
         deletes.push({
           action: 'delete',
-          reason: deleteReason(digest, image, deletedParents, present, isIndex),
+          reason: rule !== undefined ? 'expired' : deleteReason(digest, image, deletedParents, present, isIndex),
           image: toCleanupImage(image),
           after: [...new Set(deletedParents.map((e) => e.from))],
           group: group[0]!,
+          ...(rule !== undefined ? { rule } : {}),
         });
       }
     }
+    const oldestFirst = [...toArchive].sort((a, b) => pushedMs(present.get(a)) - pushedMs(present.get(b)) || (a < b ? -1 : 1));
+    for (const digest of oldestFirst) {
+      if (room < 1) {
+        keepGarbage([digest], 'cap-reached');
+        continue;
+      }
+      room--;
+      archives.push({ action: 'archive', reason: 'expired', image: toCleanupImage(present.get(digest)!), rule: expired.get(digest)!.rule });
+    }
   }
 
+  const tally = (list: readonly { image: CleanupImage }[]) => ({ count: list.length, bytes: list.reduce((n, d) => n + d.image.sizeBytes, 0) });
   return {
     repositoryName: images.repositoryName,
     ...(images.registryId ? { registryId: images.registryId } : {}),
     delete: deletes,
+    archive: archives,
     keep: [...present.keys()].filter((d) => kept.has(d)).map((d) => kept.get(d)!),
     orphanedSignatureTags: orphanedSignatureTags(present),
     unreadableIndexes: images.unreadable,
-    reclaim: { count: deletes.length, bytes: deletes.reduce((n, d) => n + d.image.sizeBytes, 0) },
+    reclaim: tally(deletes),
+    archiving: tally(archives),
+    ...((options.inUseFailures ?? []).length > 0 ? { inUseFailures: [...options.inUseFailures!] } : {}),
   };
 }
 
@@ -252,27 +326,32 @@ export interface CleanupBudget {
   remaining: number;
 }
 
+/** What {@link planWalkedRepository} plans with besides the images. */
+export interface WalkedPlanOptions extends Pick<PlanOptions, 'inUse' | 'inUseFailures' | 'retention'> {
+  rules: CleanupRules;
+  now: Date;
+  budget: CleanupBudget;
+}
+
 /**
- * Plans one walked repository: looks the skip tag up only when there is something to delete (one
+ * Plans one walked repository: looks the skip tag up only when there is something to delete or archive (one
  * ListTagsForResource at most, none for a clean repository), then plans within the run's budget and takes
- * what it plans from it. The budget is drawn synchronously after the last await, so repositories planned
- * concurrently never overdraw it.
+ * what it plans (deletions and archives) from it. The budget is drawn synchronously after the last await, so
+ * repositories planned concurrently never overdraw it.
  *
  * @example
- * const plan = await planWalkedRepository(repo, await readRepositoryImages(ecr, repo), { rules: policy.cleanup, now, budget });
+ * const plan = await planWalkedRepository(repo, await readRepositoryImages(ecr, repo), { rules: policy.cleanup, now, budget, retention: policy.retention });
  */
-export async function planWalkedRepository(
-  repo: Pick<WalkedRepository, 'isSkipped'>,
-  images: RepositoryImages,
-  options: { rules: CleanupRules; now: Date; budget: CleanupBudget },
-): Promise<RepositoryCleanupPlan> {
-  const unbounded = { rules: options.rules, now: options.now, cap: Number.POSITIVE_INFINITY };
+export async function planWalkedRepository(repo: Pick<WalkedRepository, 'isSkipped'>, images: RepositoryImages, options: WalkedPlanOptions): Promise<RepositoryCleanupPlan> {
+  const { budget, ...rest } = options;
+  const unbounded: PlanOptions = { ...rest, cap: Number.POSITIVE_INFINITY };
   const draft = planRepositoryCleanup(images, unbounded);
-  if (draft.delete.length === 0) return draft;
+  const drawn = (plan: RepositoryCleanupPlan) => plan.delete.length + plan.archive.length;
+  if (drawn(draft) === 0) return draft;
   const skipped = await repo.isSkipped();
   // From here on nothing awaits: the budget is read and drawn in one go.
-  const fits = !skipped && draft.delete.length <= options.budget.remaining;
-  const plan = fits ? draft : planRepositoryCleanup(images, { ...unbounded, cap: options.budget.remaining, skipped });
-  options.budget.remaining -= plan.delete.length;
+  const fits = !skipped && drawn(draft) <= budget.remaining;
+  const plan = fits ? draft : planRepositoryCleanup(images, { ...unbounded, cap: budget.remaining, skipped });
+  budget.remaining -= drawn(plan);
   return plan;
 }

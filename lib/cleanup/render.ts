@@ -46,8 +46,11 @@ export function describeDecision(d: ImageDecision, now: Date, rules: CleanupRepo
         return `artifact of ${shortDigest(image.subject ?? '')}, deleted first`;
       case 'orphaned-artifact':
         return `artifact whose subject ${shortDigest(image.subject ?? '')} is gone`;
+      case 'expired':
+        return `tagged ${image.tags.join(', ')}, expired by retention rule ${d.rule ?? '?'}, pushed ${daysAgo(image.pushedAt, now)}`;
     }
   }
+  if (d.action === 'archive') return `tagged ${image.tags.join(', ')}, expired by retention rule ${d.rule}: archived (restorable)`;
   switch (d.reason) {
     case 'tagged':
       return `tagged ${image.tags.join(', ')}`;
@@ -63,22 +66,36 @@ export function describeDecision(d: ImageDecision, now: Date, rules: CleanupRepo
       return `artifact of kept image ${shortDigest(d.keptBy)}`;
     case 'unreadable-index':
       return 'an index of this repository could not be read, so nothing is known to be unreferenced';
+    case 'unidentified':
+      return 'its manifest could not be read to tell whether it is a signature, an SBOM or an index';
     case 'skipped':
       return 'the repository opts out with the skip tag';
     case 'cap-reached':
       return `maxDeletesPerRun (${rules.maxDeletesPerRun}) reached: a later run deletes it`;
+    case 'in-use':
+      return `in use by ${d.users.join(', ')}`;
+    case 'in-use-unknown':
+      return 'an in-use source could not be read, so nothing in this target is known to be unused';
+    case 'protected-tag':
+      return `tagged ${image.tags.join(', ')}: a protected tag`;
+    case 'keep-last':
+      return `among the newest images retention rule ${d.rule} keeps`;
+    case 'rule-young':
+      return `pushed ${daysAgo(image.pushedAt, now)}, younger than retention rule ${d.rule} expires`;
+    case 'rule-recently-pulled':
+      return `pulled ${daysAgo(image.lastPulledAt, now)}, within retention rule ${d.rule}'s notPulledForDays`;
   }
 }
 
-/** The decisions worth listing: every deletion and every untagged image kept (tagged ones are only counted). */
+/** The decisions worth listing: every deletion and archive, and every image kept for a reason other than a tag outside the rules. */
 function listed(r: RepositoryCleanup): ImageDecision[] {
-  return [...r.plan.delete, ...r.plan.keep.filter((k) => k.reason !== 'tagged')];
+  return [...r.plan.delete, ...r.plan.archive, ...r.plan.keep.filter((k) => k.reason !== 'tagged')];
 }
 
 function rows(report: CleanupReport): string[][] {
   return report.repositories.map((r) => [
     r.repositoryName,
-    String(r.plan.delete.length + r.plan.keep.length),
+    String(r.plan.delete.length + r.plan.archive.length + r.plan.keep.length),
     String(r.plan.reclaim.count),
     formatBytes(r.plan.reclaim.bytes),
     String(r.plan.keep.filter((k) => k.reason !== 'tagged').length),
@@ -91,14 +108,16 @@ function rulesLine(report: CleanupReport): string {
   const r = report.rules;
   const pulls = r.keepPulledWithinDays === null ? 'pulls ignored' : `kept when pulled within ${r.keepPulledWithinDays} days`;
   const mode = report.mode === 'dry-run' ? 'dry run, nothing is deleted' : 'delete';
-  return `cleanup (${mode}): untagged images older than ${r.untaggedOlderThanDays} days, ${pulls}, at most ${r.maxDeletesPerRun} deletions per run`;
+  const retention = r.retentionRules > 0 ? `, ${r.retentionRules} retention rule(s) for tagged images` : '';
+  const sources = report.inUse.sources.length > 0 ? `; never an image in use (${report.inUse.sources.join(', ')})` : '; in-use sources: none';
+  return `cleanup (${mode}): untagged images older than ${r.untaggedOlderThanDays} days, ${pulls}, at most ${r.maxDeletesPerRun} deletions per run${retention}${sources}`;
 }
 
 function decisionLines(report: CleanupReport, r: RepositoryCleanup): string[] {
   const now = new Date(report.generatedAt);
   return listed(r).map((d) => {
     const size = d.image.sizeBytes > 0 ? formatBytes(d.image.sizeBytes) : '-';
-    return `${d.action === 'delete' ? 'delete' : 'keep  '}  ${shortDigest(d.image.digest)}  ${size.padStart(9)}  ${describeDecision(d, now, report.rules)}`;
+    return `${d.action.padEnd(7)} ${shortDigest(d.image.digest)}  ${size.padStart(9)}  ${describeDecision(d, now, report.rules)}`;
   });
 }
 
@@ -107,6 +126,15 @@ function noteLines(r: RepositoryCleanup): string[] {
     ...r.plan.unreadableIndexes.map((u) => `index ${shortDigest(u.digest)} could not be read (${u.code}: ${u.message}): nothing deleted here`),
     ...r.plan.orphanedSignatureTags.map((o) => `tag ${o.tag} is a signature of ${shortDigest(o.subject)}, which is gone (tagged: not deleted by this job)`),
   ];
+  if (r.mode === 'apply' && r.archived) {
+    const a = r.archived;
+    lines.push(
+      ...(a.archived.count > 0 ? [`${a.archived.count} image(s) archived (${formatBytes(a.archived.bytes)})`] : []),
+      ...a.failures.map((f) => `could not archive ${shortDigest(f.digest)}: ${f.code}: ${f.message}`),
+      ...a.dropped.map((d) => `kept ${shortDigest(d.digest)}: ${d.reason} at the re-check`),
+      ...(a.error ? [`archive stopped: ${a.error.code}: ${a.error.message}`] : []),
+    );
+  }
   if (r.mode === 'apply') {
     const a = r.applied;
     lines.push(
@@ -127,6 +155,9 @@ function summaryLine(report: CleanupReport): string {
   const deleted = s.mode === 'apply' ? `, ${s.deleted.count} deleted (${formatBytes(s.deleted.bytes)}), ${s.failed} failed` : `, ${s.failed} failed`;
   return (
     `${s.repositories} repositories, ${s.images} images: ${planned}${deleted}` +
+    (s.archivePlanned.count > 0 ? `; ${s.archivePlanned.count} to archive (${formatBytes(s.archivePlanned.bytes)})${s.mode === 'apply' ? `, ${s.archived.count} archived` : ''}` : '') +
+    (s.inUse > 0 ? `; ${s.inUse} kept in use` : '') +
+    (s.inUseFailures.length > 0 ? `; in-use source(s) failed (${s.inUseFailures.join(', ')}): nothing deleted or archived` : '') +
     (s.capReached > 0 ? `; ${s.capReached} left for a later run by maxDeletesPerRun` : '') +
     (s.complete ? '' : s.cursor ? `; stopped at the deadline, resume with --cursor ${s.cursor}` : '; not complete')
   );
@@ -146,6 +177,7 @@ export function renderCleanupTable(report: CleanupReport): string {
     report.repositories.length > 0 ? renderTable(COLUMNS, rows(report)) : '(no repositories in scope)',
     ...details,
     ...textList('Could not clean up:', problems),
+    ...textList('In-use sources that failed (nothing deleted or archived):', report.inUse.failures.map((f) => `${f.source}: ${f.error.code}: ${f.error.message}`)),
     '',
     summaryLine(report),
     ...(report.mode === 'dry-run' && report.summary.planned.count > 0 ? ['Run `ecr-keeper cleanup --apply` to delete.'] : []),
@@ -175,6 +207,7 @@ export function renderCleanupMarkdown(report: CleanupReport): string {
     report.repositories.length > 0 ? renderMarkdownTable(COLUMNS, rows(report)) : '_No repositories in scope._',
     ...details,
     ...markdownList('Could not clean up', problems),
+    ...markdownList('In-use sources that failed (nothing deleted or archived)', report.inUse.failures.map((f) => `${f.source}: ${f.error.code}: ${f.error.message}`)),
     ...markdownSummary(summaryLine(report)),
   ].join('\n');
 }

@@ -24,7 +24,9 @@ export interface CleanupSummaryFailure {
 
 /** The summary of a run, small enough for an event and a Lambda response whatever the registry's size. */
 export function cleanupSummary(report: CleanupReport) {
-  const touched = report.repositories.filter((r) => r.plan.delete.length > 0 || (r.mode === 'apply' && (r.applied.failures.length > 0 || r.applied.error)));
+  const touched = report.repositories.filter(
+    (r) => r.plan.delete.length > 0 || r.plan.archive.length > 0 || (r.mode === 'apply' && (r.applied.failures.length > 0 || r.applied.error)),
+  );
   const repositories: CleanupSummaryRepository[] = touched.map((r) => ({
     repositoryName: r.repositoryName,
     planned: r.plan.reclaim,

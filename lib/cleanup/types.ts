@@ -3,7 +3,9 @@ import type { ImageTally } from '../registry';
 import type { ErrorInfo } from '../errors';
 import type { Mode } from '../job/mode';
 import type { JobReport, JobSummary } from '../job/types';
+import type { SourceFailure } from '../inuse/types';
 import type { Policy } from '../policy';
+import type { ArchiveResult } from '../retention/archive';
 
 /** What a run does with its plan: `dry-run` plans and reports, `apply` plans, re-checks and deletes. */
 export type CleanupMode = Mode;
@@ -21,7 +23,12 @@ export interface RepositoryImages {
   children: ReadonlyMap<string, readonly string[]>;
   /** Indexes whose manifest could not be read: their children are unknown, so the plan deletes nothing. */
   unreadable: UnreadableIndex[];
+  /** Images that had to be identified (see `needsIdentity`) and could not be: the plan keeps them. */
+  unidentified?: UnidentifiedImage[];
 }
+
+/** An image whose manifest had to be read to know what it is, and could not be. */
+export type UnidentifiedImage = UnreadableIndex;
 
 /** An image index BatchGetImage did not return (other than one that vanished). */
 export interface UnreadableIndex {
@@ -61,10 +68,24 @@ export type KeepReason =
   | 'referrer-of-present-subject'
   /** An index of the repository could not be read, so nothing in it is known to be unreferenced. */
   | 'unreadable-index'
+  /** Its manifest had to be read to know whether it is an artifact or an index, and could not be. */
+  | 'unidentified'
   /** The repository opts out with the skip tag. */
   | 'skipped'
   /** Garbage, but the run's `maxDeletesPerRun` is used up (whole groups are chosen). */
-  | 'cap-reached';
+  | 'cap-reached'
+  /** Something uses it (an ECS service or task, a Lambda function, ...): `users` names them. */
+  | 'in-use'
+  /** An in-use source could not be read: nothing in the target is known to be unused, so nothing goes. */
+  | 'in-use-unknown'
+  /** A tag matches the retention section's `protectTags`. */
+  | 'protected-tag'
+  /** Among the newest `keepLast` images its retention rule selects. */
+  | 'keep-last'
+  /** Selected by a retention rule, but pushed within its `olderThanDays` (or of unknown age). */
+  | 'rule-young'
+  /** Selected by a retention rule, but pulled within its `notPulledForDays`. */
+  | 'rule-recently-pulled';
 
 /** Why an image goes. */
 export type DeleteReason =
@@ -77,12 +98,22 @@ export type DeleteReason =
   /** An artifact whose subject is deleted in the same plan. */
   | 'referrer-of-deleted-subject'
   /** An artifact whose subject is no longer in the repository. */
-  | 'orphaned-artifact';
+  | 'orphaned-artifact'
+  /** A tagged image a retention rule expires (`rule` names it). */
+  | 'expired';
 
-/** An image the plan keeps, with its reason; `keptBy` names the kept index or subject that protects it. */
+/** Keep reasons that carry the retention rule they come from. */
+export type RuleKeepReason = Extract<KeepReason, 'keep-last' | 'rule-young' | 'rule-recently-pulled'>;
+
+/**
+ * An image the plan keeps, with its reason; `keptBy` names the kept (or archived) index or subject that
+ * protects it, `users` who uses it, `rule` the retention rule (index in `retention.rules`) that keeps it.
+ */
 export type KeepDecision =
   | { action: 'keep'; reason: 'child-of-index' | 'referrer-of-present-subject'; image: CleanupImage; keptBy: string }
-  | { action: 'keep'; reason: Exclude<KeepReason, 'child-of-index' | 'referrer-of-present-subject'>; image: CleanupImage };
+  | { action: 'keep'; reason: 'in-use'; image: CleanupImage; users: string[] }
+  | { action: 'keep'; reason: RuleKeepReason; image: CleanupImage; rule: number }
+  | { action: 'keep'; reason: Exclude<KeepReason, 'child-of-index' | 'referrer-of-present-subject' | 'in-use' | RuleKeepReason>; image: CleanupImage };
 
 /** An image the plan deletes, with its reason. */
 export interface DeleteDecision {
@@ -93,10 +124,20 @@ export interface DeleteDecision {
   after: string[];
   /** The digest that names this image's group: the cap takes or leaves a group whole. */
   group: string;
+  /** For `expired`: the retention rule (index in `retention.rules`). */
+  rule?: number;
+}
+
+/** A tagged image a retention rule with `action: archive` expires: moved to the ARCHIVE storage class (restorable). */
+export interface ArchiveDecision {
+  action: 'archive';
+  reason: 'expired';
+  image: CleanupImage;
+  rule: number;
 }
 
 /** One decision per image. */
-export type ImageDecision = KeepDecision | DeleteDecision;
+export type ImageDecision = KeepDecision | DeleteDecision | ArchiveDecision;
 
 /** A tagged old-style cosign image (`sha256-<digest>.sig`) whose image is gone: reported, never deleted here. */
 export interface OrphanedSignatureTag {
@@ -112,12 +153,18 @@ export interface RepositoryCleanupPlan {
   registryId?: string;
   /** What to delete, parents (indexes, subjects) before the images they refer to. */
   delete: DeleteDecision[];
+  /** What to move to the archive storage class (retention rules with `action: archive`). */
+  archive: ArchiveDecision[];
   /** Every other image, with the reason it stays. */
   keep: KeepDecision[];
   orphanedSignatureTags: OrphanedSignatureTag[];
   unreadableIndexes: UnreadableIndex[];
   /** Images and bytes the plan deletes. */
   reclaim: ImageTally;
+  /** Images and bytes the plan archives. */
+  archiving: ImageTally;
+  /** In-use sources that failed: the plan deletes and archives nothing (fail closed). */
+  inUseFailures?: string[];
 }
 
 /** Why apply left out an image the plan meant to delete. */
@@ -164,7 +211,7 @@ export interface ApplyResult {
 /** One repository of a run: its plan, and in `apply` mode what applying it did. */
 export type RepositoryCleanup =
   | { mode: 'dry-run'; repositoryName: string; plan: RepositoryCleanupPlan }
-  | { mode: 'apply'; repositoryName: string; plan: RepositoryCleanupPlan; applied: ApplyResult };
+  | { mode: 'apply'; repositoryName: string; plan: RepositoryCleanupPlan; applied: ApplyResult; archived?: ArchiveResult };
 
 /** Totals over a run. */
 export interface CleanupSummary extends JobSummary {
@@ -183,6 +230,14 @@ export interface CleanupSummary extends JobSummary {
   failed: number;
   /** Garbage left for a later run by `maxDeletesPerRun`. */
   capReached: number;
+  /** Tagged images retention rules expire: deleted ones are in `planned`/`deleted` too; these are to archive. */
+  expired: number;
+  archivePlanned: ImageTally;
+  archived: ImageTally;
+  /** Images kept because something uses them. */
+  inUse: number;
+  /** In-use sources that failed: nothing was deleted or archived (counted in `failed`). */
+  inUseFailures: string[];
   orphanedSignatureTags: number;
   unreadableIndexes: number;
   excluded: number;
@@ -190,10 +245,21 @@ export interface CleanupSummary extends JobSummary {
   cursor?: string;
 }
 
+/** What the run found in use, read once per run before any repository is planned. */
+export interface InUseReport {
+  /** The sources read (the policy's `inUse`). */
+  sources: string[];
+  /** Images in use found (in any repository, this registry's or not). */
+  images: number;
+  /** Sources that failed: the run deleted and archived nothing. */
+  failures: SourceFailure[];
+}
+
 /** The result of a cleanup run (`--format json`). */
 export interface CleanupReport extends JobReport {
   job: 'cleanup';
-  rules: CleanupRules & { maxDeletesPerRun: number };
+  rules: CleanupRules & { maxDeletesPerRun: number; retentionRules: number };
+  inUse: InUseReport;
   repositories: RepositoryCleanup[];
   summary: CleanupSummary;
 }

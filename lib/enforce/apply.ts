@@ -5,6 +5,7 @@ import {
   type ECRClient,
 } from '@aws-sdk/client-ecr';
 import { toErrorInfo } from '../errors';
+import { applyPostureChange } from '../posture/apply';
 import type { BlockedReplicationChange, ChangeOutcome, EnforceMode, SettingChange } from './types';
 
 /** The error code recorded for a replication change that ECR's limits block (no call is made for it). */
@@ -44,6 +45,12 @@ async function write(ecr: ECRClient, change: Exclude<SettingChange, BlockedRepli
       return;
     case 'put-replication-configuration':
       await ecr.send(new PutReplicationConfigurationCommand({ replicationConfiguration: { rules: change.to } }));
+      return;
+    case 'set-repository-policy':
+    case 'delete-repository-policy':
+    case 'put-lifecycle-policy':
+      // Each re-reads what it was planned from first (see applyPostureChange).
+      await applyPostureChange({ ecr }, change);
       return;
   }
 }

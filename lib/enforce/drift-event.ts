@@ -8,6 +8,9 @@ export const DRIFT_EVENT_NAMES = [
   'PutImageTagMutability',
   'PutImageScanningConfiguration',
   'PutReplicationConfiguration',
+  // Posture: a repository policy that may let everyone in again, a lifecycle safety net taken away.
+  'SetRepositoryPolicy',
+  'DeleteLifecyclePolicy',
 ] as const;
 export type DriftEventName = (typeof DRIFT_EVENT_NAMES)[number];
 

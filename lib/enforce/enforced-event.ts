@@ -1,4 +1,5 @@
 import type { KeeperEvent } from '../events/publish';
+import { EVENT_DETAIL_VERSION } from '../events/version';
 import type { ChangeOutcome, EnforceTrigger, RepositoryEnforcement } from './types';
 
 export const SETTING_ENFORCED_DETAIL_TYPE = 'ECR Keeper Setting Enforced';
@@ -24,6 +25,7 @@ export function settingEnforcedEvent(outcome: ChangeOutcome, at: EnforcedAt): Ke
   return {
     detailType: SETTING_ENFORCED_DETAIL_TYPE,
     detail: {
+      version: EVENT_DETAIL_VERSION,
       status: outcome.status,
       kind: change.kind,
       ...('repositoryName' in change ? { repositoryName: change.repositoryName } : {}),

@@ -15,7 +15,8 @@ export function enforceScope(request: Pick<JobRequest, 'names' | 'registryOnly' 
 }
 
 /**
- * Enforce: repository settings (tag mutability, scan-on-push) and the registry's replication, in line with
+ * Enforce: repository settings (tag mutability, scan-on-push), posture (repository policies, the lifecycle
+ * baseline) and the registry's replication, in line with
  * the policy. Its events: one `ECR Keeper Setting Enforced` per change applied or failed.
  *
  * @example
@@ -23,7 +24,7 @@ export function enforceScope(request: Pick<JobRequest, 'names' | 'registryOnly' 
  */
 export const enforceJob: Job<EnforceReport> = {
   name: 'enforce',
-  description: 'bring tag mutability, scan-on-push and replication in line with the policy (--apply)',
+  description: 'bring tag mutability, scan-on-push, repository policies, lifecycle baseline and replication in line with the policy (--apply)',
   requestSchema: ScheduledJobRequestSchema,
   applies: true,
   cliPublishes: true,
@@ -46,6 +47,8 @@ export const enforceJob: Job<EnforceReport> = {
   response: enforceResponse,
   render: renderEnforce,
   failed: (report) => report.summary.failed > 0,
+  planned: (report) => ({ count: report.summary.changes, what: report.summary.changes === 1 ? 'setting change' : 'setting changes' }),
+  outcome: ({ summary }) => ({ repositoriesFailed: summary.failedRepositories, changesApplied: summary.applied, changesFailed: summary.failed }),
   fanOut: {
     kind: 'enforce',
     registryFirst: true,

@@ -89,11 +89,6 @@ export function normaliseRule(rule: ReplicationRule): ReplicationRule {
   return { destinations, ...(filters.length > 0 ? { repositoryFilters: filters } : {}) };
 }
 
-/** A key equal for rules that replicate the same repositories to the same destinations. */
-export function ruleKey(rule: ReplicationRule): string {
-  return JSON.stringify(normaliseRule(rule));
-}
-
 function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   const seen = new Map<string, T>();
   for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
@@ -142,15 +137,15 @@ function describeRule(rule: ReplicationRule): string {
  */
 export function selfDestinationNotes(rules: readonly ReplicationRule[], source: RegistryIdentity): PlanNote[] {
   const notes: PlanNote[] = [];
-  rules.forEach((rule, i) =>
+  rules.forEach((rule, i) => {
     (rule.destinations ?? []).forEach((d, j) => {
       if (isSelf(d, source)) {
         notes.push({
           note: `replication.rules[${i}].destinations[${j}]: ${d.registryId}/${d.region} is this registry itself; skipped here (ECR cannot replicate a registry to itself)`,
         });
       }
-    }),
-  );
+    });
+  });
   return notes;
 }
 

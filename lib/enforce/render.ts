@@ -15,6 +15,12 @@ function cells(change: SettingChange): [string, string, string, string] {
     case 'put-replication-configuration':
     case 'replication-over-limit':
       return ['(registry)', 'replication', `${change.from.length} rule(s)`, `${change.to.length} rule(s)`];
+    case 'set-repository-policy':
+      return [change.repositoryName, 'repository policy', `${change.from.statements} statement(s)`, `${change.to.statements} statement(s)`];
+    case 'delete-repository-policy':
+      return [change.repositoryName, 'repository policy', `${change.from.statements} statement(s)`, 'deleted'];
+    case 'put-lifecycle-policy':
+      return [change.repositoryName, 'lifecycle policy', 'none', `${change.to.baseline} baseline`];
   }
 }
 

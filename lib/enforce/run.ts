@@ -6,6 +6,8 @@ import { silentLog } from '../log';
 import { allSettledOrThrow } from '../settle';
 import type { Policy } from '../policy';
 import { decodeCursor, mapRepositories, type RepositoryRun } from '../walker';
+import { planPosture, postureReadsForEnforce } from '../posture/plan';
+import { readPosture } from '../posture/read';
 import { applyChanges } from './apply';
 import { countOutcomes, runOutcomes } from './outcomes';
 import { planReplication, planRepositorySettings } from './plan';
@@ -27,6 +29,11 @@ export interface EnforceOptions {
   onProgress?: (done: number, repositoryName: string) => void;
 }
 
+/** The account of a walked repository: its registry id, or the account in its ARN. */
+function ownAccountOf(repo: { registryId: string; arn: string }): string {
+  return repo.registryId || (/^arn:[^:]+:ecr:[^:]*:(\d{12}):/.exec(repo.arn)?.[1] ?? '');
+}
+
 const NO_REPOSITORIES: RepositoryRun<RepositoryEnforcement> = {
   complete: true,
   listed: 0,
@@ -38,7 +45,8 @@ const NO_REPOSITORIES: RepositoryRun<RepositoryEnforcement> = {
 };
 
 /**
- * Enforces the policy's repository settings and replication: reads the registry once, walks the
+ * Enforces the policy's repository settings, posture (repository policies, the lifecycle baseline; see
+ * lib/posture) and replication: reads the registry once, walks the
  * repositories in scope (each one's skip tag looked up only when its plan has changes), plans, applies
  * in `apply` mode. Its events (one `ECR Keeper Setting Enforced` per change applied or failed) are the job's
  * to publish (lib/enforce/job.ts). A failure in one repository is recorded, never thrown; a policy that cannot hold on this registry
@@ -71,6 +79,8 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
   const replicationChange = replicationState && planReplication(replicationState.replicationRules, policy, replicationState);
   const [replication = null] = replicationChange ? await applyChanges({ ecr }, [replicationChange], { mode }) : [];
 
+  // Posture reads only what the policy asks of it: none under the defaults.
+  const reads = postureReadsForEnforce(policy);
   let done = 0;
   const run = checksRepositories
     ? await mapRepositories(
@@ -82,7 +92,11 @@ export async function runEnforce(deps: EnforceDeps, policy: Policy, options: Enf
           ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         }),
         async (repo): Promise<RepositoryEnforcement> => {
-          const { changes, notes } = planRepositorySettings(repo.repository, policy, await scanningState());
+          const [scanningNow, read] = await allSettledOrThrow([scanningState(), readPosture(ecr, repo.name, reads, repo.registryId || undefined)]);
+          const settings = planRepositorySettings(repo.repository, policy, scanningNow);
+          const posture = planPosture({ repository: repo.repository, ownAccount: ownAccountOf(repo), ...read }, policy);
+          const changes = [...settings.changes, ...posture.changes];
+          const notes = [...settings.notes, ...posture.notes];
           const outcomes = await applyChanges({ ecr }, changes, { mode, isSkipped: () => repo.isSkipped() });
           options.onProgress?.(++done, repo.name);
           return { repositoryName: repo.name, repositoryArn: repo.arn, registryId: repo.registryId, outcomes, notes };

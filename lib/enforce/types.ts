@@ -3,6 +3,7 @@ import type { TagMutabilitySetting } from '../registry';
 import type { ErrorInfo } from '../errors';
 import type { JobReport, JobSummary, Trigger } from '../job/types';
 import type { Mode } from '../job/mode';
+import type { PostureChange } from '../posture/types';
 
 
 /** One change to one repository's settings, with the reason it is needed. */
@@ -22,7 +23,9 @@ export type RepositoryChange =
       from: boolean;
       to: boolean;
       reason: string;
-    };
+    }
+  /** Repository policy and lifecycle safety net (lib/posture). */
+  | PostureChange;
 
 /** What a replication change is computed from and leads to (PutReplicationConfiguration replaces it whole). */
 interface ReplicationChangeBase {

@@ -1,4 +1,4 @@
-import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, type EventBridgeClient, type PutEventsCommandOutput, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { batchBySize, sendWithRetries } from '../batch';
 import { toErrorInfo } from '../errors';
 import { MAX_PUT_EVENTS_BYTES, MAX_PUT_EVENTS_ENTRIES } from '../limits';
@@ -91,7 +91,7 @@ export async function publishEvents(
     result.calls += await sendWithRetries(
       batch,
       async (pending, attempt) => {
-        let out;
+        let out: PutEventsCommandOutput;
         try {
           out = await deps.events.send(new PutEventsCommand({ Entries: [...pending] }));
         } catch (err) {

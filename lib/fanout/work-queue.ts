@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { batchBySize, sendWithRetries } from '../batch';
 import { FanOutError, PolicyError, toErrorInfo } from '../errors';
 import { MAX_SQS_BATCH_ENTRIES, MAX_SQS_MESSAGE_BYTES } from '../limits';
@@ -55,7 +55,7 @@ export async function sendWorkItems(
     result.calls += await sendWithRetries(
       batch,
       async (pending, attempt) => {
-        let out;
+        let out: SendMessageBatchCommandOutput;
         try {
           out = await deps.queue.sqs.send(new SendMessageBatchCommand({ QueueUrl: deps.queue.url, Entries: [...pending] }));
         } catch (err) {

@@ -4,6 +4,8 @@ import { executeJob } from '../job/execute';
 import { FAN_OUT_JOBS_BY_KIND } from '../job/fan-out-jobs';
 import type { JobSummary } from '../job/types';
 import { silentLog } from '../log';
+import { jobOutcome } from '../metrics/job-outcome';
+import type { RunOutcome } from '../metrics/run-outcome';
 import type { Policy } from '../policy';
 import { parseEvent } from '../validate';
 import { continueDispatch, type DispatchReport, type FanOutDeps } from './dispatch';
@@ -12,7 +14,7 @@ import { WorkItemSchema, type FanOutJob, type RepositoriesWorkItem, type WorkIte
 
 /** What running one work item did. */
 export type WorkResult =
-  | { kind: FanOutJob; run: string; index: number; summary: JobSummary; missing: string[]; followUp: boolean }
+  | { kind: FanOutJob; run: string; index: number; summary: JobSummary; missing: string[]; followUp: boolean; outcome: RunOutcome }
   | { kind: 'dispatch'; report: DispatchReport };
 
 /** A message of the work queue as the worker receives it. */
@@ -69,7 +71,9 @@ async function runRepositoriesItem(deps: FanOutDeps, policy: Policy, item: Repos
     await sendWorkItems({ queue: deps.queue }, [spec.rest(item, report, summary.cursor)]);
     followUp = true;
   }
-  return { kind: item.kind, run: item.run, index: item.index, summary, missing, followUp };
+  // An item's rest goes back to the queue: it is handed on, never left incomplete.
+  const outcome = jobOutcome(job, report, { handedOn: followUp, incomplete: false });
+  return { kind: item.kind, run: item.run, index: item.index, summary, missing, followUp, outcome };
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { HandOnSchema } from '../hand-on/schema';
 import { REPOSITORY_NAME_PATTERN } from '../validate';
 
 const fields = {
@@ -20,9 +21,10 @@ export const ScheduledJobRequestSchema = z.looseObject({
   'detail-type': z.literal('Scheduled Event').optional(),
   source: z.literal('aws.events').optional(),
   ...fields,
+  /** A continuation of a scheduled run that reached its deadline (lib/hand-on): which run, and its budgets. */
+  handOn: HandOnSchema.optional(),
 });
 
 /** The payload of a job invoked only by hand (the audit): nothing but its own keys. */
 export const ManualJobRequestSchema = z.strictObject(fields);
 
-export type JobRequestInput = z.input<typeof ScheduledJobRequestSchema>;

@@ -2,12 +2,15 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type * as z from 'zod';
 import type { Deadline } from '../deadline';
+import type { InUseClients } from '../inuse/clients';
 import type { KeeperEvent, PublishResult } from '../events/publish';
 import type { Log } from '../log';
 import type { Policy } from '../policy';
 import type { OutputFormat } from '../report/table';
 import type { RepositoryFailure } from '../walker';
 import type { FanOutJob, RepositoriesWorkItem } from '../fanout/work-item';
+import type { HandOn } from '../hand-on/schema';
+import type { JobCounts } from '../metrics/run-outcome';
 import type { Mode } from './mode';
 
 /** The version of every JSON report's shape (`schemaVersion`); bumped, with a CHANGELOG line, when it changes. */
@@ -20,6 +23,8 @@ export interface JobDeps {
   events?: EventBridgeClient;
   now?: () => Date;
   log?: Log;
+  /** The clients of the in-use sources (ECS, Lambda, ...); those of `ecr`'s region and identity by default. */
+  inUse?: InUseClients;
 }
 
 /** What set a run off, carried into its report and events. */
@@ -73,7 +78,7 @@ export interface JobReport {
 }
 
 /** The jobs there are. */
-export type JobName = 'audit' | 'enforce' | 'cleanup';
+export type JobName = 'audit' | 'enforce' | 'cleanup' | 'rescan';
 
 /** Where a run's events are published from, for the events' detail. */
 export interface PublishContext {
@@ -123,11 +128,30 @@ export interface Job<R extends JobReport = JobReport> {
   /** The report (with its published events) reduced to a Lambda's answer: small whatever the registry's size. */
   response(report: Executed<R>): object;
   render(report: R, format: OutputFormat): string;
+  /** Output formats only this job renders, beyond table, json and markdown, by name (audit: `asff`). */
+  readonly formats?: Readonly<Record<string, (report: R) => string>>;
   /** True when something in the run failed (a change, a deletion, an event): exit code 1, a failed run. */
   failed(report: R): boolean;
+  /**
+   * The changes a dry-run report plans and what they are (`{ count: 12, what: 'image deletions' }`): what the
+   * CLI's confirmation before `--apply` on a terminal states. Every job that applies has it.
+   */
+  planned?(report: R): { count: number; what: string };
   /** True when the report shows something out of policy (`--check`: exit 3). */
   outOfPolicy?(report: R): boolean;
   readonly fanOut?: FanOutSpec<R>;
+  /** What the job counts in its metrics beyond repositories processed and failed (lib/metrics). */
+  outcome?(report: R): JobCounts;
+  /** How a scheduled run carries its budgets into the continuation it hands its cursor on to. */
+  readonly handOn?: HandOnSpec<R>;
+}
+
+/** A job's budgets across the invocations of one scheduled run (cleanup: `maxDeletesPerRun`). */
+export interface HandOnSpec<R extends JobReport> {
+  /** The policy a continuation runs under, given what its hand-on carries. */
+  policyFor(policy: Policy, handOn: HandOn): Policy;
+  /** What is left of the budget after this invocation (carried as the hand-on's `maxDeletes`). */
+  maxDeletesLeft(policy: Policy, report: R): number;
 }
 
 /** The Lambda payload every job function takes (a schedule event, or a manual invoke). */
@@ -135,6 +159,10 @@ export interface LambdaJobRequest {
   repositories?: string[] | undefined;
   cursor?: string | undefined;
   publish: boolean;
+  /** Present on a schedule's event: the run must visit everything, handing its cursor on at the deadline. */
+  'detail-type'?: 'Scheduled Event' | undefined;
+  /** Present on a continuation of a scheduled run (lib/hand-on). */
+  handOn?: HandOn | undefined;
 }
 
 /** A published run: the job's report and what became of its events (null when none were to be published). */

@@ -6,11 +6,6 @@ export interface ImageTally {
   bytes: number;
 }
 
-/** An empty tally. */
-export function emptyTally(): ImageTally {
-  return { count: 0, bytes: 0 };
-}
-
 /** Counts `image` and its size into `tally`. */
 export function addToTally(tally: ImageTally, image: Pick<ImageDetail, 'imageSizeInBytes'>): void {
   tally.count++;

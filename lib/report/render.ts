@@ -1,5 +1,5 @@
 import type { JobReport } from '../job/types';
-import type { OutputFormat } from './table';
+import { renderMarkdownTable, renderTable, type Column, type OutputFormat } from './table';
 
 /** The text renderers of one report; JSON is the same for every report. */
 export interface Renderers<R> {
@@ -44,4 +44,44 @@ export function problemLines(report: Pick<JobReport, 'failures' | 'missing'>): s
     ...report.failures.map((f) => `${f.repositoryName}: ${f.error.code}: ${f.error.message}`),
     ...report.missing.map((m) => `${m}: repository does not exist`),
   ];
+}
+
+/** A report laid out once, for both the plain-text table and Markdown renderers. */
+export interface ReportLayout {
+  /** Markdown's `# heading` (the text table has none). */
+  title: string;
+  /** Lines before the table (a `- ` list in Markdown). */
+  lead: string[];
+  columns: readonly Column[];
+  rows: readonly (readonly string[])[];
+  /** What stands instead of an empty table. */
+  empty: string;
+  /** Lists after the table: the text heading may say more than the Markdown one. */
+  lists: { text: string; markdown: string; items: string[] }[];
+  summary: string;
+}
+
+/** Renders a {@link ReportLayout} as a plain-text table (the terminal default). */
+export function layoutText(layout: ReportLayout): string {
+  return [
+    ...layout.lead,
+    '',
+    layout.rows.length > 0 ? renderTable(layout.columns, layout.rows) : `(${layout.empty})`,
+    ...layout.lists.flatMap((l) => textList(l.text, l.items)),
+    ...textSummary(layout.summary),
+  ].join('\n');
+}
+
+/** Renders a {@link ReportLayout} as Markdown (for pull requests, wikis and job summaries). */
+export function layoutMarkdown(layout: ReportLayout): string {
+  const empty = layout.empty.charAt(0).toUpperCase() + layout.empty.slice(1);
+  return [
+    `# ${layout.title}`,
+    '',
+    ...layout.lead.map((l) => `- ${l}`),
+    '',
+    layout.rows.length > 0 ? renderMarkdownTable(layout.columns, layout.rows) : `_${empty}._`,
+    ...layout.lists.flatMap((l) => markdownList(l.markdown, l.items)),
+    ...markdownSummary(layout.summary),
+  ].join('\n');
 }

@@ -1,6 +1,7 @@
 import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { ImageNotFoundError, RepositoryNotFoundError, UsageError, isAwsError } from '../errors';
 import { DIGEST_PATTERN, REPOSITORY_NAME_PATTERN } from '../validate';
+import { repositoryArn } from './repository-arn';
 import type { ScanImage } from './types';
 
 /** An image as a person names it: `REPO:TAG` or `REPO@sha256:...`. */
@@ -54,7 +55,14 @@ export async function resolveImage(ecr: ECRClient, ref: ImageReference): Promise
     const out = await ecr.send(new DescribeImagesCommand({ repositoryName: ref.repositoryName, imageIds: [imageId] }));
     const detail = out.imageDetails?.[0];
     if (!detail?.imageDigest) throw new ImageNotFoundError(ref.repositoryName, referenceSuffix(ref));
-    return { repositoryName: ref.repositoryName, imageDigest: detail.imageDigest, imageTags: detail.imageTags ?? [] };
+    // The repository's ARN locates the image in reports (its URI in SARIF) and keys its verdict state.
+    const region = await ecr.config.region();
+    return {
+      repositoryName: ref.repositoryName,
+      imageDigest: detail.imageDigest,
+      imageTags: detail.imageTags ?? [],
+      ...(detail.registryId ? { repositoryArn: repositoryArn(region, detail.registryId, ref.repositoryName) } : {}),
+    };
   } catch (err) {
     if (isAwsError(err, 'RepositoryNotFoundException')) throw new RepositoryNotFoundError(ref.repositoryName, { cause: err });
     if (isAwsError(err, 'ImageNotFoundException')) throw new ImageNotFoundError(ref.repositoryName, referenceSuffix(ref), { cause: err });

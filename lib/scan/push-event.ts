@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Deadline } from '../deadline';
 import type { Policy } from '../policy';
-import { awsEventEnvelope, imageDigestField, repositoryNameField } from './event-envelope';
+import { awsEventEnvelope, imageDigestField, imageTagField, repositoryNameField } from './event-envelope';
 import { repositoryArn } from './repository-arn';
 import type { ScanRequest } from './types';
 
@@ -22,7 +22,7 @@ export const EcrImagePushEventSchema = awsEventEnvelope(
     'image-digest': imageDigestField,
     'action-type': z.literal('PUSH'),
     /** Absent or empty when the image was pushed by digest only. */
-    'image-tag': z.string().max(300).optional(),
+    'image-tag': imageTagField,
   }),
 );
 export type EcrImagePushEvent = z.infer<typeof EcrImagePushEventSchema>;

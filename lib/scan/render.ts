@@ -1,3 +1,4 @@
+import { REPORT_SCHEMA_VERSION } from '../job/types';
 import { SEVERITIES } from '../policy';
 import { formatCounts } from '../report/format';
 import { renderMarkdownTable, renderTable, type Column, type OutputFormat } from '../report/table';
@@ -71,8 +72,8 @@ export function renderScanMarkdown(outcome: ScanOutcome): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Renders a scan outcome in one of the CLI's formats; JSON is the outcome itself. */
+/** Renders a scan outcome in one of the CLI's formats; JSON is the outcome itself, with the report's `schemaVersion`. */
 export function renderScan(outcome: ScanOutcome, format: OutputFormat): string {
-  if (format === 'json') return `${JSON.stringify(outcome, null, 2)}\n`;
+  if (format === 'json') return `${JSON.stringify({ schemaVersion: REPORT_SCHEMA_VERSION, ...outcome }, null, 2)}\n`;
   return format === 'markdown' ? renderScanMarkdown(outcome) : renderScanTable(outcome);
 }

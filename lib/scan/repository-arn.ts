@@ -24,3 +24,17 @@ export function parseRepositoryArn(arn: string): { region: string; account: stri
   const m = ARN.exec(arn);
   return m ? { region: m[2]!, account: m[3]!, repositoryName: m[4]! } : undefined;
 }
+
+/**
+ * An image's URI as `docker pull` takes it (`ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME@DIGEST`), from its
+ * repository ARN; `NAME@DIGEST` alone when the ARN is unknown.
+ *
+ * @example
+ * imageUri('arn:aws:ecr:eu-west-1:123456789012:repository/team/api', 'sha256:...'); // 123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api@sha256:...
+ */
+export function imageUri(arn: string | undefined, imageDigest: string, repositoryName?: string): string {
+  const parsed = arn ? parseRepositoryArn(arn) : undefined;
+  if (!parsed) return `${repositoryName ?? 'unknown'}@${imageDigest}`;
+  const domain = parsed.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `${parsed.account}.dkr.ecr.${parsed.region}.${domain}/${parsed.repositoryName}@${imageDigest}`;
+}

@@ -9,9 +9,10 @@ import type { Policy } from '../policy';
 import { walkRepositories } from '../walker';
 import { ensureScan, missingState, type ScanState } from './ensure-scan';
 import { readScanFindings } from './findings';
-import type { ScanImage, ScanOrigin, ScanOutcome, ScanRequest } from './types';
-import { judgeScan } from './verdict';
+import type { ScanFinding, ScanImage, ScanOrigin, ScanOutcome, ScanRequest } from './types';
+import { failingFindingIds, judgeScan } from './verdict';
 import { scanVerdictEvent } from './verdict-event';
+import { claimVerdict, markPublished, verdictCandidate, type VerdictClaim, type VerdictStore } from './verdict-state';
 import { DEFAULT_SCAN_WAIT_TIMING, scanWaitBudget, waitForScan, type ScanWaitTiming } from './wait';
 
 /** What {@link runScan} needs. */
@@ -22,12 +23,27 @@ export interface ScanDeps {
   log?: Log;
   /** How the waiter polls (tests shorten it). */
   waitTiming?: Partial<ScanWaitTiming>;
+  /**
+   * The verdict state: with it, a run publishes a verdict only when no other run published the same news
+   * (see {@link claimVerdict}); without it (the CLI, a local invoke), every verdict asked to be published is.
+   */
+  verdicts?: VerdictStore;
 }
 
 /** What {@link runScan} did: where the scan stands, and the verdict event it published (if asked to). */
 export interface ScanRun {
   outcome: ScanOutcome;
   events: PublishResult | null;
+  /** Every finding of the judged scan, ignored ones included (the SARIF renderer lists them all). */
+  findings?: ScanFinding[];
+  /** With a verdict state: how the judgement was recorded, and why it was (not) published. */
+  claim?: VerdictClaim;
+}
+
+/** A scan's outcome and, for a verdict, every finding it judged. */
+interface Judged {
+  outcome: ScanOutcome;
+  findings?: ScanFinding[];
 }
 
 /** Statuses whose findings can be judged: a basic scan COMPLETE, an enhanced scan ACTIVE (monitored). */
@@ -57,20 +73,20 @@ async function checkScope(ecr: ECRClient, policy: Policy, image: ScanImage): Pro
   return { kind: 'out-of-scope', image, reason: `repository ${image.repositoryName} is ${why}` };
 }
 
-async function judge(deps: ScanDeps, policy: Policy, image: ScanImage, origin: ScanOrigin): Promise<ScanOutcome> {
-  let read;
+async function judge(deps: ScanDeps, policy: Policy, image: ScanImage, origin: ScanOrigin): Promise<Judged> {
+  let read: Awaited<ReturnType<typeof readScanFindings>>;
   try {
     read = await readScanFindings(deps.ecr, image);
   } catch (err) {
     const missing = missingState(err);
-    if (missing) return { ...missing, image };
+    if (missing) return { outcome: { ...missing, image } };
     throw err;
   }
   if (JUDGEABLE.has(read.scan.status)) {
     const verdict = judgeScan(image, read, policy.scan);
-    return { kind: 'verdict', image, origin, verdict, reason: verdict.reason };
+    return { outcome: { kind: 'verdict', image, origin, verdict, reason: verdict.reason }, findings: read.findings };
   }
-  return settle(image, origin, read.scan.status, read.scan.description);
+  return { outcome: settle(image, origin, read.scan.status, read.scan.description) };
 }
 
 /** The outcome for a scan status that gives no verdict. */
@@ -107,11 +123,21 @@ function fromState(image: ScanImage, state: Exclude<ScanState, { kind: 'scan' }>
  */
 export async function runScan(deps: ScanDeps, policy: Policy, request: ScanRequest, options: { publish?: boolean } = {}): Promise<ScanRun> {
   const log = deps.log ?? silentLog;
-  const outcome = await scanOutcome(deps, policy, request);
+  const { outcome, findings } = await scanOutcome(deps, policy, request);
   const level = outcome.kind === 'missing' || outcome.kind === 'not-scanned' ? 'warn' : 'info';
   log[level]('scan outcome', { kind: outcome.kind, repositoryName: request.image.repositoryName, imageDigest: request.image.imageDigest, reason: outcome.reason });
-  if (!options.publish || outcome.kind !== 'verdict') return { outcome, events: null };
+  const judged = findings ? { findings } : {};
+  if (!options.publish || outcome.kind !== 'verdict') return { outcome, events: null, ...judged };
   if (!deps.events) throw new Error('runScan: publishing a verdict needs an EventBridge client (deps.events)');
+
+  const candidate = deps.verdicts
+    ? verdictCandidate(request.image, outcome.verdict, failingFindingIds(findings ?? [], policy.scan), request.trigger)
+    : undefined;
+  const claim = deps.verdicts && candidate ? await claimVerdict(deps.verdicts, candidate) : undefined;
+  if (claim && !claim.publish) {
+    log.info('verdict not published', { repositoryName: request.image.repositoryName, imageDigest: request.image.imageDigest, reason: claim.reason });
+    return { outcome, events: null, claim, ...judged };
+  }
 
   const event = scanVerdictEvent(outcome.verdict, {
     source: policy.events.source,
@@ -120,36 +146,39 @@ export async function runScan(deps: ScanDeps, policy: Policy, request: ScanReque
   const events = await publishEvents({ events: deps.events }, policy.events, [event]);
   const failure = events.failed[0];
   if (failure) throw new AwsCallError('PutEvents', failure.code, `verdict event not published: ${failure.message}`);
-  return { outcome, events };
+  if (deps.verdicts && candidate) await markPublished(deps.verdicts, candidate);
+  return { outcome, events, ...(claim ? { claim } : {}), ...judged };
 }
 
-async function scanOutcome(deps: ScanDeps, policy: Policy, request: ScanRequest): Promise<ScanOutcome> {
+/** Triggers that only read what is there: a scan event or a finding event never starts a scan. */
+const READ_ONLY_TRIGGERS = new Set<ScanRequest['trigger']>(['scan-complete', 'finding']);
+
+async function scanOutcome(deps: ScanDeps, policy: Policy, request: ScanRequest): Promise<Judged> {
   const { image } = request;
   let repository: Repository | undefined;
   if (request.scope === 'policy') {
     const scoped = await checkScope(deps.ecr, policy, image);
-    if ('kind' in scoped) return scoped;
+    if ('kind' in scoped) return { outcome: scoped };
     repository = scoped;
   }
 
   const registryScanning = once<RegistryScanning>(() => readRegistryScanning(deps.ecr));
-  const mode = request.trigger === 'scan-complete' ? 'read-only' : 'start-if-missing';
+  const mode = READ_ONLY_TRIGGERS.has(request.trigger) ? 'read-only' : 'start-if-missing';
   const state = await ensureScan({ ecr: deps.ecr, registryScanning }, image, mode, repository);
-  if (state.kind !== 'scan') return fromState(image, state);
+  if (state.kind !== 'scan') return { outcome: fromState(image, state) };
   if (!UNDER_WAY.has(state.status)) return judge(deps, policy, image, state.origin);
 
   // A scan under way: wait on it when it is a basic scan and there is time; Inspector's own event finishes enhanced scans.
   const timing = { ...DEFAULT_SCAN_WAIT_TIMING, ...deps.waitTiming };
   const budget = scanWaitBudget(request.waitSeconds, request.deadline, timing.minWaitSeconds);
-  if (budget === 0) {
-    return { kind: 'pending', image, origin: state.origin, status: state.status, reason: `the scan is ${state.status}; not waiting (no time budget); the scan-complete event finishes the job` };
+  const pending = (reason: string): Judged => ({ outcome: { kind: 'pending', image, origin: state.origin, status: state.status, reason } });
+  if (budget === 0 || request.signal?.aborted) {
+    return pending(`the scan is ${state.status}; not waiting (no time budget); the scan-complete event finishes the job`);
   }
   if ((await registryScanning()).scanType === 'ENHANCED') {
-    return { kind: 'pending', image, origin: state.origin, status: state.status, reason: `the enhanced scan is ${state.status}; Amazon Inspector's scan event finishes the job` };
+    return pending(`the enhanced scan is ${state.status}; Amazon Inspector's scan event finishes the job`);
   }
-  const end = await waitForScan(deps.ecr, image, budget, timing);
-  if (end.kind === 'timed-out') {
-    return { kind: 'pending', image, origin: state.origin, status: state.status, reason: `${end.reason}; the scan-complete event finishes the job` };
-  }
+  const end = await waitForScan(deps.ecr, image, budget, timing, request.signal);
+  if (end.kind === 'timed-out') return pending(`${end.reason}; the scan-complete event finishes the job`);
   return judge(deps, policy, image, state.origin);
 }

@@ -18,6 +18,8 @@ export type ScanTrigger =
   | 'push'
   /** ECR's or Inspector's scan-complete event: read the findings, never start or wait. */
   | 'scan-complete'
+  /** Inspector's finding event (a new or changed finding of an image): judge the image again, never start or wait. */
+  | 'finding'
   /** The CLI: start a scan where none exists, wait on it. */
   | 'cli';
 
@@ -34,6 +36,8 @@ export interface ScanRequest {
   scope: 'policy' | 'any';
   /** The Lambda's deadline (remaining time minus a safety margin); also bounds the wait. */
   deadline?: Deadline;
+  /** Aborts a wait in progress (the Lambda's timeout signal): the run answers "pending" instead of being killed. */
+  signal?: AbortSignal;
 }
 
 /** One finding, reduced to what a verdict lists. */

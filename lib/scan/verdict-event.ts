@@ -1,12 +1,14 @@
 import { entrySize, type KeeperEvent } from '../events/publish';
+import { EVENT_DETAIL_VERSION } from '../events/version';
 import { MAX_PUT_EVENTS_BYTES } from '../limits';
 import type { ScanVerdict } from './types';
 
 /** The detail-type of the event ecr-keeper publishes for every verdict. */
 export const SCAN_VERDICT_DETAIL_TYPE = 'ECR Keeper Scan Verdict';
 
-/** The verdict event's detail: the verdict, with the lists cut to fit and what was cut. */
+/** The verdict event's detail: its version, the verdict, with the lists cut to fit and what was cut. */
 export type ScanVerdictDetail = ScanVerdict & {
+  version: typeof EVENT_DETAIL_VERSION;
   /** Present when lists were cut to fit EventBridge's entry size: how many items each lost. */
   truncated?: { topFindings: number; ignoredIds: number };
 };
@@ -47,11 +49,12 @@ export function scanVerdictEvent(
     detail,
     ...(resources.length ? { resources } : {}),
   });
-  if (sizeOf(options.source, verdict, resources) <= max) return event(verdict);
+  const whole: ScanVerdictDetail = { version: EVENT_DETAIL_VERSION, ...verdict };
+  if (sizeOf(options.source, whole, resources) <= max) return event(whole);
 
   const { topFindings, ignored } = verdict;
   const cut = (findings: number, ids: number): ScanVerdictDetail => ({
-    ...verdict,
+    ...whole,
     topFindings: topFindings.slice(0, findings),
     ignored: { count: ignored.count, ids: ignored.ids.slice(0, ids) },
     truncated: { topFindings: topFindings.length - findings, ignoredIds: ignored.ids.length - ids },

@@ -25,6 +25,31 @@ export function compareFindings(a: ScanFinding, b: ScanFinding): number {
   );
 }
 
+type JudgePolicy = Pick<Policy['scan'], 'failOn' | 'ignore' | 'topFindings'>;
+
+/**
+ * Whether a finding is left out of the verdict: an allow-listed id, or a finding Inspector suppressed or closed.
+ *
+ * @example
+ * const ignored = read.findings.filter(ignoredBy(policy.scan));
+ */
+export function ignoredBy(policy: Pick<Policy['scan'], 'ignore'>): (f: ScanFinding) => boolean {
+  const allow = new Set(policy.ignore.map((id) => id.toUpperCase()));
+  return (f) => allow.has(f.id.toUpperCase()) || (f.status !== undefined && NOT_COUNTED_STATUSES.has(f.status.toUpperCase()));
+}
+
+/**
+ * The distinct ids of every counted finding at or above `failOn`, sorted: what makes an image fail. The
+ * verdict lists only the top findings; the verdict state compares these to tell a new failing finding.
+ *
+ * @example
+ * failingFindingIds(read.findings, policy.scan); // ['CVE-2024-1234', 'GHSA-xxxx-yyyy-zzzz']
+ */
+export function failingFindingIds(findings: readonly ScanFinding[], policy: Pick<Policy['scan'], 'failOn' | 'ignore'>): string[] {
+  const isIgnored = ignoredBy(policy);
+  return [...new Set(findings.filter((f) => !isIgnored(f) && atOrAbove(f.severity, policy.failOn)).map((f) => f.id))].sort();
+}
+
 function verdictIdOf(parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }
@@ -47,10 +72,9 @@ function verdictIdOf(parts: unknown[]): string {
 export function judgeScan(
   image: ScanImage,
   read: ScanFindings,
-  policy: Pick<Policy['scan'], 'failOn' | 'ignore' | 'topFindings'>,
+  policy: JudgePolicy,
 ): ScanVerdict {
-  const allow = new Set(policy.ignore.map((id) => id.toUpperCase()));
-  const isIgnored = (f: ScanFinding) => allow.has(f.id.toUpperCase()) || (f.status !== undefined && NOT_COUNTED_STATUSES.has(f.status.toUpperCase()));
+  const isIgnored = ignoredBy(policy);
   const counted = read.findings.filter((f) => !isIgnored(f));
   const ignored = read.findings.filter(isIgnored);
   const counts = read.reportedCounts ?? countOf(read.findings);

@@ -45,7 +45,7 @@ export type WaitEnd = { kind: 'settled' } | { kind: 'timed-out'; reason: string 
  * Waits on a basic scan in progress with the SDK waiter (`waitUntilImageScanComplete`) for at most
  * `budgetSeconds`. Call it only for a scan known to exist: the waiter retries on any error (a missing
  * scan, repository or image) until its time runs out. A FAILED scan ends the wait too; the findings
- * read that follows reports it.
+ * read that follows reports it. `signal` (the Lambda's timeout signal) aborts the wait early.
  *
  * @example
  * const end = await waitForScan(ecr, image, scanWaitBudget(policy.scan.waitSeconds, deadline));
@@ -56,17 +56,19 @@ export async function waitForScan(
   image: ScanImage,
   budgetSeconds: number,
   timing: ScanWaitTiming = DEFAULT_SCAN_WAIT_TIMING,
+  signal?: AbortSignal,
 ): Promise<WaitEnd> {
   const minDelay = Math.min(timing.minDelay, budgetSeconds / 2);
   try {
     await waitUntilImageScanComplete(
-      { client: ecr, maxWaitTime: budgetSeconds, minDelay, maxDelay: Math.max(minDelay, timing.maxDelay) },
+      { client: ecr, maxWaitTime: budgetSeconds, minDelay, maxDelay: Math.max(minDelay, timing.maxDelay), ...(signal ? { abortSignal: signal } : {}) },
       { repositoryName: image.repositoryName, imageId: { imageDigest: image.imageDigest } },
     );
     return { kind: 'settled' };
   } catch (err) {
     const code = errorCode(err);
-    if (code === 'TimeoutError' || code === 'AbortError') {
+    if (code === 'AbortError') return { kind: 'timed-out', reason: 'the wait was cut short by the deadline before the scan completed' };
+    if (code === 'TimeoutError') {
       return { kind: 'timed-out', reason: `the scan was not complete after ${Math.round(budgetSeconds)} s of waiting` };
     }
     // The waiter's FAILURE state (a FAILED scan) is read back with the findings, with ECR's description.
@@ -83,4 +85,15 @@ function waiterState(err: unknown): string | undefined {
   } catch {
     return undefined; // not a waiter result: the caller rethrows the error
   }
+}
+
+/**
+ * An AbortSignal that fires at the deadline: handed to the SDK waiter, it ends a wait when the Lambda's time
+ * is up (less the margin kept to judge and publish) without computing a budget from it.
+ *
+ * @example
+ * const signal = deadlineSignal(deadlineIn(context.getRemainingTimeInMillis(), SCAN_SAFETY_MARGIN_MS));
+ */
+export function deadlineSignal(deadline: Deadline): AbortSignal {
+  return AbortSignal.timeout(Math.max(0, Math.floor(remainingMs(deadline))));
 }

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { createClients, type AwsClients } from '../../lib/aws/clients';
+import type { MiddlewareClient } from './calls';
 
 /** A fresh 12-digit account id: each test gets a registry of its own inside the shared moto_server. */
 export function newAccountId(): string {
@@ -10,12 +11,9 @@ export function newAccountId(): string {
  * Pins a client to one moto account with the `x-moto-account-id` header, so tests running in parallel
  * against one moto_server never see each other's repositories or registry settings.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyMiddleware = (next: (args: any) => Promise<any>) => (args: { request: unknown }) => Promise<any>;
-
-export function pinMotoAccount<C extends { middlewareStack: { add(mw: any, options: any): void } }>(client: C, accountId: string): C {
-  const middleware: AnyMiddleware =
-    (next) => async (args) => {
+export function pinMotoAccount<C extends MiddlewareClient>(client: C, accountId: string): C {
+  const middleware =
+    (next: (args: { request: unknown }) => Promise<unknown>) => async (args: { request: unknown }) => {
       const request = args.request as { headers?: Record<string, string> };
       if (request.headers) request.headers['x-moto-account-id'] = accountId;
       return next(args);

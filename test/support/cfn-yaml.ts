@@ -24,7 +24,7 @@ const CFN_TAGS: Tags = [
  * const template = readCfnYaml('deploy/member.yml');
  * template.Resources.MemberRole.Properties.AssumeRolePolicyDocument;
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a CloudFormation template as parsed YAML, read by the tests
 export function readCfnYaml(path: string): any {
   return parse(readFileSync(path, 'utf8'), { customTags: CFN_TAGS });
 }

@@ -14,7 +14,13 @@ export function digestOf(name: string): string {
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
-/** A DescribeImages record, `ageDays` old (30 by default), untagged unless given tags. */
+/** The config media type real ECR reports as `artifactMediaType` for an ordinary image. */
+export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+
+/**
+ * A DescribeImages record as real ECR reports it (`artifactMediaType` on every image manifest), `ageDays` old
+ * (30 by default), untagged unless given tags. `unidentified` leaves the derived fields out, as moto does.
+ */
 export function image(
   name: string,
   options: {
@@ -25,6 +31,7 @@ export function image(
     subject?: string;
     status?: 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING';
     size?: number;
+    unidentified?: boolean;
   } = {},
 ): ImageDetail {
   return {
@@ -34,7 +41,8 @@ export function image(
     imageManifestMediaType: options.index ? OCI_INDEX : OCI_MANIFEST,
     ...(options.index ? {} : { imageSizeInBytes: options.size ?? 1000 }),
     ...(options.pulledDaysAgo !== undefined ? { lastRecordedPullTime: new Date(NOW.getTime() - options.pulledDaysAgo * DAY_MS) } : {}),
-    ...(options.subject ? { subjectManifestDigest: digestOf(options.subject), artifactMediaType: 'application/vnd.dev.cosign.artifact.sig.v1+json' } : {}),
+    ...(options.subject && !options.unidentified ? { subjectManifestDigest: digestOf(options.subject), artifactMediaType: 'application/vnd.dev.cosign.artifact.sig.v1+json' } : {}),
+    ...(!options.index && !options.subject && !options.unidentified ? { artifactMediaType: OCI_CONFIG } : {}),
     ...(options.status ? { imageStatus: options.status } : {}),
   };
 }

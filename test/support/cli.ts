@@ -6,7 +6,11 @@ import { pinMotoAccount } from './aws';
 /** A writable stream that keeps what is written to it. */
 export function textSink(): { stream: NodeJS.WritableStream; text: () => string } {
   let text = '';
-  return { stream: { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream, text: () => text };
+  const write = (chunk: string): boolean => {
+    text += chunk;
+    return true;
+  };
+  return { stream: { write } as unknown as NodeJS.WritableStream, text: () => text };
 }
 
 /**

@@ -67,8 +67,10 @@ export async function startDenyingEndpoint(upstream: string, deny: (action: stri
       const target = header(req, 'x-amz-target');
       const action = target.slice(target.lastIndexOf('.') + 1);
       const body = Buffer.concat(chunks);
-      const answer = target && deny(action)
-        ? (denied++, Promise.resolve(how === 'signature' ? signatureMismatch(req, target) : accessDenied(target)))
+      const refused = Boolean(target) && deny(action);
+      if (refused) denied++;
+      const answer = refused
+        ? Promise.resolve(how === 'signature' ? signatureMismatch(req, target) : accessDenied(target))
         : moto.send({ method: req.method ?? 'POST', path: req.url ?? '/', headers: req.headers, body });
       answer
         .then((a) => {

@@ -90,7 +90,7 @@ export function matchesPattern(pattern: Record<string, Json>, event: unknown): b
       if (!Array.isArray(rule) || !rule.some((alt) => isObject(alt) && matchesPattern(alt, event))) return false;
       continue;
     }
-    const present = Object.prototype.hasOwnProperty.call(event, key);
+    const present = Object.hasOwn(event, key);
     const value = event[key];
     if (Array.isArray(rule)) {
       if (!fieldMatches(rule, value, present)) return false;

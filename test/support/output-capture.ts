@@ -23,6 +23,8 @@ export async function captureOutput<T>(run: () => Promise<T>): Promise<{ value?:
   } catch (error) {
     return { error, output };
   } finally {
-    streams.forEach((s, i) => (s.write = originals[i]!));
+    streams.forEach((s, i) => {
+      s.write = originals[i]!;
+    });
   }
 }

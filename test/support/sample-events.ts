@@ -10,7 +10,7 @@ const EVENTS_DIR = join(import.meta.dirname, '..', '..', 'events');
  * @example
  * const event = sampleEvent('cloudtrail-put-image-tag-mutability.json', (e) => (e.detail.requestParameters.repositoryName = 'svc/a'));
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a sample event is patched and read field by field, as JSON
 export function sampleEvent(file: string, patch: (event: any) => void = () => {}): any {
   const event = JSON.parse(readFileSync(join(EVENTS_DIR, file), 'utf8')) as unknown;
   patch(event);

@@ -88,7 +88,7 @@ export async function seedSampleRegistry(ecr: ECRClient): Promise<SampleRegistry
 }
 
 /** ECR's push event for `image` pushed as `tag` to `repositoryName` in `accountId` (events/ecr-image-push.json). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a sample event, as sampleEvent returns it
 export function pushEvent(accountId: string, repositoryName: string, image: BuiltImage, tag = 'v1'): any {
   return sampleEvent('ecr-image-push.json', (e) => {
     e.account = accountId;

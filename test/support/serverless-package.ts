@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { readZip } from './zip';
@@ -9,8 +9,10 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /** A CloudFormation resource of the generated template. */
 export interface Resource {
   Type: string;
-  Properties: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties of every resource type
+  Properties: Record<string, any>;
   DependsOn?: string | string[];
+  Condition?: string;
 }
 
 /** One IAM policy statement as the template holds it. */
@@ -33,22 +35,28 @@ export interface ServicePackage {
   zips: Record<string, string>;
 }
 
-/**
- * Runs `serverless package` offline into a fresh directory (the local osls, bounded in time) and reads the
- * result. Call it once per test file: it takes a few seconds. `args` are more CLI options
- * (`--param=policyFile=test/fixtures/policy/hub-targets.yaml`).
- */
-export function packageService(args: string[] = []): ServicePackage {
-  const dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-package-'));
+/** Runs `serverless package` (the local osls, bounded in time) into `dir` with the stage params given. */
+function runPackage(dir: string, params: Record<string, string>): void {
   // serverless-esbuild stages each function in a temporary directory of its own and leaves it there.
   const scratch = join(dir, 'tmp');
   mkdirSync(scratch);
+  const args = Object.entries(params).map(([key, value]) => `--param=${key}=${value}`);
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--package', dir, ...args], {
     cwd: ROOT,
     timeout: 120_000,
     stdio: 'pipe',
     env: { ...process.env, TMPDIR: scratch, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
   });
+}
+
+/**
+ * Runs `serverless package` offline into a fresh directory (the local osls, bounded in time) and reads the
+ * result. Call it once per test file: it takes a few seconds. `params` are the stage's params
+ * (`{ policyFile: 'test/fixtures/deploy/….yaml' }`).
+ */
+export function packageService(params: Record<string, string> = {}): ServicePackage {
+  const dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-package-'));
+  runPackage(dir, params);
   const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
     Resources: Record<string, Resource>;
     Outputs?: Record<string, unknown>;
@@ -59,6 +67,24 @@ export function packageService(args: string[] = []): ServicePackage {
       .map((f) => [basename(f, '.zip'), join(dir, f)]),
   );
   return { dir, resources: template.Resources, outputs: template.Outputs ?? {}, zips };
+}
+
+/**
+ * Runs `serverless package` that is expected to fail, and returns what it printed and the files it left in
+ * its package directory (removed before returning).
+ */
+export function failedPackage(params: Record<string, string>): { output: string; files: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-package-'));
+  try {
+    runPackage(dir, params);
+    throw new Error(`serverless package succeeded with ${JSON.stringify(params)}`);
+  } catch (err) {
+    const { stdout, stderr } = err as { stdout?: Buffer; stderr?: Buffer };
+    if (stdout === undefined && stderr === undefined) throw err;
+    return { output: `${stdout ?? ''}${stderr ?? ''}`, files: readdirSync(dir).filter((f) => f !== 'tmp') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The template's path in the package directory. */
@@ -115,11 +141,21 @@ const SDK_SERVICES: Record<string, string> = {
   'client-sqs': 'sqs',
   'client-sts': 'sts',
   'client-organizations': 'organizations',
+  'client-ecs': 'ecs',
+  'client-lambda': 'lambda',
+  'client-batch': 'batch',
+  'client-inspector2': 'inspector2',
+  'client-s3': 's3',
+  'client-dynamodb': 'dynamodb',
 };
 /** Waiters call an action of their own. */
 const WAITER_ACTIONS: Record<string, string> = { waitUntilImageScanComplete: 'DescribeImageScanFindings' };
 /** SDK operations authorized by an IAM action of another name. */
-const IAM_ACTION_OF: Record<string, string> = { 'sqs:SendMessageBatch': 'sqs:SendMessage', 'sqs:DeleteMessageBatch': 'sqs:DeleteMessage' };
+const IAM_ACTION_OF: Record<string, string> = {
+  'sqs:SendMessageBatch': 'sqs:SendMessage',
+  'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
+  'lambda:Invoke': 'lambda:InvokeFunction',
+};
 
 /** The IAM action that authorizes an SDK operation (`sqs`, `SendMessageBatch` -> `sqs:SendMessage`). */
 export function iamAction(service: string, operation: string): string {

@@ -1,5 +1,6 @@
 import { MAX_BATCH_GET_IMAGE } from '../../../lib/limits';
 import type { Json } from './tag-status';
+import { addScanSummaries } from './scan-summary';
 import type { HttpRequest, HttpResponse } from './types';
 import type { Upstream } from './upstream';
 
@@ -45,12 +46,13 @@ export interface Enricher {
 
 /**
  * An enricher with a manifest cache: a digest names immutable content, so each manifest is read once.
+ * With `scanSummaries`, each image's last scan too (see {@link addScanSummaries}).
  *
  * @example
  * const enricher = createEnricher(upstream);
  * const failed = await enricher.enrich(output.imageDetails, request, input);
  */
-export function createEnricher(upstream: Upstream): Enricher {
+export function createEnricher(upstream: Upstream, options: { scanSummaries?: boolean } = {}): Enricher {
   const facts = new Map<string, ManifestFacts>();
 
   async function read(digests: string[], repositoryName: unknown, request: HttpRequest, input: Json): Promise<HttpResponse | undefined> {
@@ -89,6 +91,7 @@ export function createEnricher(upstream: Upstream): Enricher {
         // An image deleted between the two reads has no manifest left: it is reported as moto saw it.
         Object.assign(image, facts.get(String(image.imageDigest)) ?? {});
       }
+      if (options.scanSummaries) await addScanSummaries(upstream, images, request, input);
       return undefined;
     },
   };

@@ -112,7 +112,7 @@ function withoutPaging(input: Json): Json {
 }
 
 /** The region a request is signed for (its SigV4 credential scope), which is also moto's region. */
-function signedRegion(headers: IncomingHttpHeaders): string {
+export function signedRegion(headers: IncomingHttpHeaders): string {
   return /Credential=[^/]+\/\d+\/([^/]+)\//.exec(headers.authorization ?? '')?.[1] ?? '';
 }
 

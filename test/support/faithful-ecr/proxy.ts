@@ -3,9 +3,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { disabledRegionAnswer, formParameters, refusedAssumeRole } from './target-faults';
+import { createArchiveStore } from './archive';
 import { createEcrLayer } from './ecr-layer';
 import { createEnricher, ECR_TARGET_PREFIX } from './enrich';
 import { createFaultInjector, faultAnswer, noFaults, seededRandom } from './faults';
+import { createCoverageStore, LIST_COVERAGE_PATH } from './inspector-coverage';
 import { jsonError } from './json-error';
 import { createPageTokens } from './page-token';
 import type { FaithfulEcr, FaithfulEcrOptions, FaithfulEcrStats, HttpRequest, HttpResponse } from './types';
@@ -45,8 +47,9 @@ function answer(res: ServerResponse, response: HttpResponse): void {
 /**
  * Starts a loopback HTTP layer in front of moto_server that makes it answer like ECR: paged listings
  * with opaque `nextToken`s, the `tagStatus` filter, `subjectManifestDigest` / `artifactMediaType` in
- * DescribeImages, faults (throttling, 5xx, resets, latency) at seeded rates, and an AssumeRole refused into
- * the accounts of `refuseAssumeRole` (moto lets any role be assumed), and calls to `disabledRegions` refused. Every other request
+ * DescribeImages, the archive storage class (UpdateImageStorageClass, `imageStatus`), Inspector2 ListCoverage
+ * (seeded with `setCoverage`), faults (throttling, 5xx, resets, latency) at seeded rates, an AssumeRole refused
+ * into the accounts of `refuseAssumeRole` (moto lets any role be assumed), and calls to `disabledRegions` refused. Every other request
  * (EventBridge, SQS, moto-api, ...) is forwarded unchanged. Faults are injected before forwarding,
  * so a faulted request never reaches moto.
  *
@@ -63,8 +66,10 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
   const ecr = createEcrLayer({
     upstream,
     tokens: createPageTokens(),
-    ...(options.enrich === false ? {} : { enricher: createEnricher(upstream) }),
+    ...(options.enrich === false ? {} : { enricher: createEnricher(upstream, { scanSummaries: options.scanSummaries ?? false }) }),
+    archive: createArchiveStore(upstream),
   });
+  const coverage = createCoverageStore();
   const counters: FaithfulEcrStats = { requests: 0, byAction: {}, injected: noFaults(), layerErrors: 0 };
   let refusedAccounts = new Set(options.refuseAssumeRole ?? []);
   const disabledRegions = new Set(options.disabledRegions ?? []);
@@ -93,7 +98,11 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
     if (refusal) return answer(res, refusal);
     let response: HttpResponse;
     try {
-      response = target?.startsWith(ECR_TARGET_PREFIX) ? await ecr.handle(action, request) : await upstream.send(request);
+      response = target?.startsWith(ECR_TARGET_PREFIX)
+        ? await ecr.handle(action, request)
+        : !target && path.split('?')[0] === LIST_COVERAGE_PATH
+          ? coverage.handle(request)
+          : await upstream.send(request);
     } catch (err) {
       // moto is unreachable or broke the connection: the client sees a 502 it may retry, and it is counted.
       counters.layerErrors++;
@@ -121,6 +130,7 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
     refuseAssumeRole: (accounts) => {
       refusedAccounts = new Set(accounts);
     },
+    setCoverage: (accountId, images) => coverage.set(accountId, images),
     stats: () => ({
       requests: counters.requests,
       byAction: { ...counters.byAction },

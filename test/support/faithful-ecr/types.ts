@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { CoveredImage } from './inspector-coverage';
 
 /**
  * How often the layer fails a request before forwarding it, each rate between 0 and 1. The rates are
@@ -29,6 +30,11 @@ export interface FaithfulEcrOptions {
   refuseAssumeRole?: string[];
   /** Opt-in regions no account has enabled: ECR and EventBridge calls signed for them are refused (`UnrecognizedClientException`). */
   disabledRegions?: string[];
+  /**
+   * Add each image's last scan (`imageScanStatus`, `imageScanFindingsSummary`) to DescribeImages as ECR does
+   * (default false: it costs the layer one moto call per image, which large registries in benches do not need).
+   */
+  scanSummaries?: boolean;
 }
 
 /** Faults injected since the layer started. */
@@ -60,6 +66,8 @@ export interface FaithfulEcr {
   setFaults(faults: FaultRates): void;
   /** Replaces the accounts whose roles cannot be assumed. */
   refuseAssumeRole(accounts: string[]): void;
+  /** Replaces what Inspector2 ListCoverage answers for a moto account (moto has no Inspector coverage). */
+  setCoverage(accountId: string, images: CoveredImage[]): void;
   /** A snapshot of the counters. */
   stats(): FaithfulEcrStats;
   /** Closes the server and every open connection. */

@@ -1,0 +1,203 @@
+import * as z from 'zod';
+import { MODES } from '../job/mode';
+import { REPORT_SCHEMA_VERSION } from '../job/types';
+import { SEVERITIES } from '../policy';
+
+/**
+ * The JSON reports as a contract: what `--format json` prints and a Lambda's full report holds, as zod
+ * schemas, from which `npm run schemas` writes schemas/*.schema.json. The parts consumers branch on (the
+ * envelope, each summary, the entries' names and statuses) are strict: a field added or gone fails the
+ * contract tests, and the change gets `schemaVersion` bumped and a CHANGELOG line. Deeper details stay open.
+ */
+
+const count = z.int().min(0);
+export const ErrorInfoSchema = z.strictObject({ code: z.string(), message: z.string() });
+export const RepositoryFailureSchema = z.strictObject({ repositoryName: z.string(), error: ErrorInfoSchema });
+export const ImageTallySchema = z.strictObject({ count, bytes: count });
+
+/** What became of a run's events (`events`), when it published any. */
+export const PublishResultSchema = z.strictObject({
+  published: count,
+  failed: z.array(z.strictObject({ detailType: z.string(), code: z.string(), message: z.string() })),
+  calls: count,
+});
+
+/** The fields every job's summary has. */
+const jobSummary = {
+  repositories: count,
+  excluded: count,
+  complete: z.boolean(),
+  cursor: z.string().optional(),
+};
+
+/** The envelope every job's report has. */
+function jobReport<J extends string>(job: J, mode: z.ZodType) {
+  return {
+    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    job: z.literal(job),
+    mode,
+    generatedAt: z.iso.datetime(),
+    failures: z.array(RepositoryFailureSchema),
+    missing: z.array(z.string()),
+    events: PublishResultSchema.nullable().optional(),
+  };
+}
+
+export const AuditReportSchema = z
+  .strictObject({
+    ...jobReport('audit', z.literal('dry-run')),
+    registry: z.looseObject({
+      registryId: z.string(),
+      region: z.string(),
+      replication: z.looseObject({ mode: z.enum(['merge', 'replace']), compliant: z.boolean() }),
+      scanning: z.looseObject({ scanType: z.string() }),
+    }),
+    repositories: z.array(z.looseObject({ repositoryName: z.string(), compliant: z.boolean() })),
+    summary: z.strictObject({
+      ...jobSummary,
+      compliant: count,
+      outOfPolicy: count,
+      skipped: count,
+      failed: count,
+      images: count,
+      bytes: count,
+      untaggedImages: count,
+      untaggedBytes: count,
+      reclaimableImages: count,
+      reclaimableBytes: count,
+      changes: count,
+      findings: count,
+      findingsByControl: z.record(z.string(), count),
+      outOfPolicyFound: z.boolean(),
+    }),
+  })
+  .meta({ title: 'ecr-keeper audit report' });
+
+const ChangeOutcomeSchema = z.looseObject({
+  status: z.enum(['applied', 'failed', 'skipped']),
+  change: z.looseObject({ kind: z.string(), reason: z.string() }),
+});
+
+export const EnforceReportSchema = z
+  .strictObject({
+    ...jobReport('enforce', z.enum(MODES)),
+    scope: z.enum(['registry', 'repositories', 'replication']),
+    trigger: z.looseObject({ source: z.string() }).optional(),
+    registry: z.strictObject({
+      registryId: z.string().optional(),
+      region: z.string(),
+      replication: z.strictObject({ checked: z.boolean(), mode: z.enum(['merge', 'replace']), outcome: ChangeOutcomeSchema.nullable() }),
+    }),
+    repositories: z.array(
+      z.strictObject({
+        repositoryName: z.string(),
+        repositoryArn: z.string(),
+        registryId: z.string(),
+        outcomes: z.array(ChangeOutcomeSchema),
+        notes: z.array(z.looseObject({})),
+      }),
+    ),
+    summary: z.strictObject({
+      ...jobSummary,
+      mode: z.enum(MODES),
+      compliant: count,
+      changes: count,
+      applied: count,
+      failed: count,
+      skipped: count,
+      failedRepositories: count,
+    }),
+  })
+  .meta({ title: 'ecr-keeper enforce report' });
+
+/** The cleanup rules a run applied: the policy's untagged rules, its cap, and how many retention rules. */
+export const CleanupRulesSchema = z.strictObject({
+  untaggedOlderThanDays: z.number(),
+  keepPulledWithinDays: z.number().nullable(),
+  maxDeletesPerRun: count,
+  retentionRules: count,
+});
+
+const CleanupPlanSchema = z.looseObject({
+  repositoryName: z.string(),
+  delete: z.array(z.looseObject({ action: z.literal('delete'), reason: z.string(), image: z.looseObject({ digest: z.string() }) })),
+  keep: z.array(z.looseObject({ action: z.literal('keep'), reason: z.string(), image: z.looseObject({ digest: z.string() }) })),
+  reclaim: ImageTallySchema,
+});
+
+export const CleanupReportSchema = z
+  .strictObject({
+    ...jobReport('cleanup', z.enum(MODES)),
+    rules: CleanupRulesSchema,
+    /** What was in use in the target, read once per run; a failed source holds every deletion (fail closed). */
+    inUse: z.strictObject({
+      sources: z.array(z.string()),
+      images: count,
+      failures: z.array(z.strictObject({ source: z.string(), error: z.strictObject({ code: z.string(), message: z.string() }) })),
+    }),
+    repositories: z.array(
+      z.union([
+        z.strictObject({ mode: z.literal('dry-run'), repositoryName: z.string(), plan: CleanupPlanSchema }),
+        z.strictObject({ mode: z.literal('apply'), repositoryName: z.string(), plan: CleanupPlanSchema, applied: z.looseObject({ deleted: ImageTallySchema }) }),
+      ]),
+    ),
+    summary: z.strictObject({
+      ...jobSummary,
+      mode: z.enum(MODES),
+      repositoriesWithGarbage: count,
+      images: count,
+      planned: ImageTallySchema,
+      deleted: ImageTallySchema,
+      alreadyGone: count,
+      dropped: count,
+      referenced: count,
+      failed: count,
+      capReached: count,
+      expired: count,
+      archivePlanned: ImageTallySchema,
+      archived: ImageTallySchema,
+      inUse: count,
+      inUseFailures: z.array(z.string()),
+      orphanedSignatureTags: count,
+      unreadableIndexes: count,
+    }),
+  })
+  .meta({ title: 'ecr-keeper cleanup report' });
+
+export const SeverityCountsSchema = z.partialRecord(z.enum(SEVERITIES), count);
+
+/** A scan verdict: the `verdict` of `ecr-keeper scan`, and the detail of the `ECR Keeper Scan Verdict` event. */
+export const scanVerdictFields = {
+  repositoryName: z.string(),
+  registryId: z.string().optional(),
+  imageDigest: z.string().regex(/^sha256:[a-f0-9]{64}$/),
+  imageTags: z.array(z.string()),
+  result: z.enum(['pass', 'fail', 'scan-failed']),
+  reason: z.string(),
+  failOn: z.enum(SEVERITIES),
+  scan: z.looseObject({ type: z.enum(['BASIC', 'ENHANCED']), status: z.string() }),
+  counts: SeverityCountsSchema,
+  effectiveCounts: SeverityCountsSchema,
+  findingsTotal: count,
+  ignored: z.strictObject({ count, ids: z.array(z.string()) }),
+  topFindings: z.array(z.looseObject({ id: z.string(), severity: z.enum(SEVERITIES) })),
+  verdictId: z.string(),
+};
+
+export const ScanReportSchema = z
+  .looseObject({
+    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    kind: z.enum(['verdict', 'pending', 'skipped-unsupported', 'not-scanned', 'out-of-scope', 'missing']),
+    image: z.looseObject({ repositoryName: z.string(), imageDigest: z.string() }),
+    reason: z.string(),
+    verdict: z.strictObject(scanVerdictFields).optional(),
+  })
+  .meta({ title: 'ecr-keeper scan report' });
+
+/** Every report's schema, by the file it is written to under schemas/. */
+export const REPORT_SCHEMAS = {
+  'audit-report': AuditReportSchema,
+  'enforce-report': EnforceReportSchema,
+  'cleanup-report': CleanupReportSchema,
+  'scan-report': ScanReportSchema,
+} as const;
