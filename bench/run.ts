@@ -4,6 +4,7 @@
  *   npm run bench                                   # everything with the defaults (1000 x (5 + 5))
  *   npm run bench -- --only registry --repos 200 --tagged 5 --untagged 5 --concurrency 8
  *   npm run bench -- --only walker,cold-start
+ *   npm run bench -- --only targets --tagged 1 --untagged 1     # audit over 2 accounts x 3 regions x 200 repositories
  *   npm run bench -- --only cli-start --runs 21
  *   npm run bench -- --only walker --walker-node-options=--max-semi-space-size=4
  *
@@ -19,6 +20,7 @@ import { cliStart } from './cli-start';
 import { coldStart } from './cold-start';
 import { registryBench } from './registry-jobs';
 import { renderCliStart, renderColdStart, renderRegistry, renderWalker } from './render';
+import { renderTargets, targetsBench } from './targets-bench';
 import { walkerScaleInChild } from './walker-scale';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -28,7 +30,7 @@ process.env.AWS_SECRET_ACCESS_KEY = 'testing';
 delete process.env.AWS_SESSION_TOKEN;
 delete process.env.AWS_PROFILE;
 
-const PARTS = ['registry', 'walker', 'cold-start', 'cli-start'] as const;
+const PARTS = ['registry', 'walker', 'cold-start', 'targets', 'cli-start'] as const;
 
 function count(values: Record<string, unknown>, name: string, min: number): number {
   const n = Number(values[name]);
@@ -49,6 +51,9 @@ async function bench(): Promise<void> {
       'walker-images': { type: 'string', default: '100' },
       'walker-node-options': { type: 'string', multiple: true },
       runs: { type: 'string', default: '9' },
+      'target-accounts': { type: 'string', default: '2' },
+      'target-regions': { type: 'string', default: 'us-east-1,eu-west-1,ap-south-1' },
+      'target-repos': { type: 'string', default: '200' },
     },
   });
   const only = new Set((values.only ?? PARTS.join(',')).split(','));
@@ -87,6 +92,17 @@ async function bench(): Promise<void> {
     console.log(`\n${renderColdStart(r, runs)}`);
   }
 
+  if (only.has('targets')) {
+    const r = await targetsBench({
+      shape: { repositories: count(values, 'target-repos', 1), tagged: count(values, 'tagged', 0), untagged: count(values, 'untagged', 0) },
+      accounts: count(values, 'target-accounts', 1),
+      regions: String(values['target-regions']).split(','),
+      concurrency: count(values, 'concurrency', 1),
+      seedConcurrency: count(values, 'seed-concurrency', 1),
+    });
+    results.targets = r;
+    console.log(`\n${renderTargets(r)}`);
+  }
   if (only.has('cli-start')) {
     const r = await cliStart({ runs: count(values, 'runs', 1) });
     results.cliStart = r;

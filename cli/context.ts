@@ -1,4 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { AwsClients } from '../lib/aws/clients';
 import { createClients } from '../lib/aws/clients';
 import { UsageError } from '../lib/errors';
@@ -21,6 +24,11 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Pre-built clients (tests); otherwise built once from the environment and `--region`. */
   clients?: AwsClients;
+  /** Pre-built STS and Organizations clients (tests): who the caller is, the member roles, the organization. */
+  sts?: STSClient;
+  organizations?: OrganizationsClient;
+  /** The caller's credentials (tests); otherwise the environment's or `--profile`'s. */
+  credentials?: AwsCredentialIdentity;
 }
 
 /** Options every command takes. */
@@ -28,6 +36,7 @@ export const COMMON_OPTIONS = {
   policy: { type: 'string' },
   format: { type: 'string' },
   region: { type: 'string' },
+  profile: { type: 'string' },
   output: { type: 'string', short: 'o' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
@@ -36,6 +45,9 @@ export const COMMON_OPTIONS = {
 /** Options of the commands that walk repositories (audit, enforce, cleanup), on top of the common ones. */
 export const WALK_OPTIONS = {
   ...COMMON_OPTIONS,
+  // Targets: both repeatable, they narrow or override the policy's `targets`.
+  region: { type: 'string', multiple: true },
+  account: { type: 'string', multiple: true },
   repository: { type: 'string', multiple: true },
   concurrency: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
@@ -45,11 +57,16 @@ export const COMMON_HELP = `Common options:
   --format FORMAT      table | json | markdown (default: table on a terminal, json otherwise; with --output,
                        from the file name: .md markdown, .txt table, json otherwise)
   --region REGION      AWS region (default: from the environment / profile)
+  --profile NAME       credentials and region from this profile of the AWS config files
   -o, --output FILE    write the report to FILE instead of stdout (checked before the run, written whole)
   -v, --verbose        each repository and each AWS call (duration, attempts) on stderr, stack traces of errors
   -h, --help           this help`;
 
-export const WALK_HELP = `Repositories:
+export const WALK_HELP = `Targets (the policy's \`targets\`: accounts x regions; docs/accounts-and-regions.md):
+  --account ID         only this account (repeatable); with accounts: organization, an ACTIVE member
+  --region REGION      only this region (repeatable); overrides the policy's regions
+
+Repositories:
   --repository NAME    only this repository (repeatable); the policy's include/exclude still apply
   --concurrency N      repositories worked on at once (default: the policy's runtime.concurrency)
 
@@ -87,7 +104,7 @@ export interface CommandContext {
 /** Builds what every command needs from its common options; `extraFormats`: formats only this command has. */
 export async function commandContext(
   io: CliIo,
-  values: { policy?: string; format?: string; region?: string; output?: string; repository?: string[]; concurrency?: string; verbose?: boolean },
+  values: { policy?: string; format?: string; region?: string | string[]; profile?: string; output?: string; repository?: string[]; concurrency?: string; verbose?: boolean },
   extraFormats: readonly string[] = [],
 ): Promise<CommandContext> {
   if (values.output !== undefined) checkOutputFile(values.output);
@@ -107,7 +124,9 @@ export async function commandContext(
   const policy = values.policy ? loadPolicyFile(values.policy) : loadPolicyFromEnv(io.env);
   const log = streamLog(io.stderr, { verbose: values.verbose === true });
   for (const warning of policyWarnings(policy)) log.warn(warning);
-  const clients = io.clients ?? createClients(values.region ? { region: values.region } : {});
+  // A list of regions (`--region`, repeatable) names targets; the home clients keep the credentials' region.
+  const region = typeof values.region === 'string' ? values.region : undefined;
+  const clients = io.clients ?? createClients({ ...(region ? { region } : {}), ...(values.profile ? { profile: values.profile } : {}) });
   if (values.verbose) {
     const line = (text: string) => io.stderr.write(`${text}\n`);
     logAwsCalls(clients.ecr, line);

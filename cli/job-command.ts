@@ -1,12 +1,18 @@
 import { DescribeRegistryCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import type { ParseArgsConfig } from 'node:util';
-import { errorCode } from '../lib/errors';
-import { executeJob, runFailed } from '../lib/job/execute';
+import { UsageError, errorCode } from '../lib/errors';
+import { runFailed } from '../lib/job/execute';
+import type { AwsClients } from '../lib/aws/clients';
 import type { Executed, Job, JobReport, JobRequest } from '../lib/job/types';
+import { executeOverTargets } from '../lib/targets/execute';
+import { renderByTarget, targetHeading } from '../lib/targets/render';
+import type { Target } from '../lib/targets/types';
+import { decodeCursor } from '../lib/walker/cursor';
 import { canAsk, confirmApply, type ConfirmIo } from './confirm';
 import { EXIT, WALK_HELP, WALK_OPTIONS, commandContext, emitReport, parseCommandArgs, type CliIo, type CommandContext } from './context';
 import { createProgress } from './progress';
 import { repositoryTotal } from './repository-total';
+import { cliTargets } from './targets';
 
 /** A CLI command: arguments after its name in, exit code out. */
 export type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -53,18 +59,38 @@ async function accountOf(ecr: ECRClient): Promise<string> {
 }
 
 /**
- * On a terminal, before `--apply`: plans first (a dry-run), shows the plan on stderr with the account,
- * region and number of changes, and asks. True when the apply goes ahead: yes was answered, `--yes` was
- * given, nobody can be asked (a pipe, CI), or the plan is empty.
+ * On a terminal, before `--apply`: plans first (a dry-run in every target), shows the plan on stderr with the
+ * account, region and number of changes, and asks. True when the apply goes ahead: yes was answered, `--yes`
+ * was given, nobody can be asked (a pipe, CI), or the plan is empty.
  */
-async function confirmed<R extends JobReport>(job: Job<R>, ctx: CommandContext, request: JobRequest, yes: boolean): Promise<boolean> {
+async function confirmed<R extends JobReport>(
+  job: Job<R>,
+  ctx: CommandContext,
+  request: JobRequest,
+  yes: boolean,
+  targets: readonly Target[],
+  clientsFor: (target: Target) => AwsClients,
+): Promise<boolean> {
   const io: ConfirmIo | undefined = ctx.io.stdin ? { stdin: ctx.io.stdin, stderr: ctx.io.stderr, env: ctx.io.env } : undefined;
   if (yes || !job.planned || !io || !canAsk(io)) return true;
-  const plan = await job.run({ ...ctx.clients, log: ctx.log }, ctx.policy, { ...request, mode: 'dry-run', onProgress: () => {} });
-  const { count, what } = job.planned(plan);
+  let count = 0;
+  const whats: string[] = [];
+  const accounts = new Set<string>();
+  const regions = new Set<string>();
+  for (const target of targets) {
+    const clients = clientsFor(target);
+    const plan = await job.run({ ...clients, log: ctx.log }, ctx.policy, { ...request, mode: 'dry-run', onProgress: () => {} });
+    const planned = job.planned(plan);
+    if (planned.count === 0) continue;
+    count += planned.count;
+    whats.push(planned.what);
+    accounts.add(targets.length > 1 ? target.accountId : await accountOf(clients.ecr));
+    regions.add(target.region);
+    if (targets.length > 1) ctx.io.stderr.write(`${targetHeading(target)}\n`);
+    ctx.io.stderr.write(job.render(plan, 'table'));
+  }
   if (count === 0) return true;
-  ctx.io.stderr.write(job.render(plan, 'table'));
-  const summary = { command: job.name, account: await accountOf(ctx.clients.ecr), regions: [await ctx.clients.ecr.config.region()], changes: count, what };
+  const summary = { command: job.name, account: [...accounts].join(', '), regions: [...regions], changes: count, what: [...new Set(whats)].join('; ') };
   if ((await confirmApply(io, summary, { yes })) !== 'declined') return true;
   ctx.io.stderr.write(`${job.name}: not applied; nothing was changed\n`);
   return false;
@@ -74,7 +100,7 @@ async function confirmed<R extends JobReport>(job: Job<R>, ctx: CommandContext, 
  * Builds the CLI command of a job: the shared options (policy, format, region, output, repositories,
  * concurrency, cursor), `--apply` (and `--yes`) for a job that writes (without it the run is a dry-run and
  * publishes nothing), `--check` for one that judges; progress on a terminal; one {@link executeJob}; the
- * report rendered to stdout or `--output`; an exit code from the report: 1 when anything failed, 2 when a
+ * report (an entry per target) rendered to stdout or `--output`; an exit code from the report: 1 when anything failed, 2 when a
  * named repository does not exist, 3 with `--check` when something is out of policy, 0 otherwise.
  *
  * @example
@@ -98,6 +124,18 @@ export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, d
     }
     const ctx = await commandContext(io, values, [...Object.keys(job.formats ?? {}), ...Object.keys(extras.formats ?? {})]);
     const apply = job.applies && flags.apply === true;
+    // A cursor ecr-keeper did not produce is the user's to fix, before any AWS call (the targets' too).
+    if (flags.cursor !== undefined) decodeCursor(flags.cursor, ctx.names ? { names: ctx.names } : {});
+    const { targets, clientsFor } = await cliTargets(
+      { ...io, clients: ctx.clients },
+      ctx.policy,
+      { ...(values.account ? { accounts: values.account as string[] } : {}), ...(values.region ? { regions: values.region as string[] } : {}) },
+      { ...(values.profile ? { profile: values.profile as string } : {}), ...(flags.cursor !== undefined ? { cursor: flags.cursor } : {}) },
+    );
+    // A format beyond table, json and markdown (SARIF, ...) is one document about one registry.
+    if (ctx.extraFormat && targets.length !== 1) {
+      throw new UsageError(`--format ${ctx.extraFormat} reports one target: name it with --account and --region (this run has ${targets.length} targets)`);
+    }
     const request: JobRequest = {
       mode: apply ? 'apply' : 'dry-run',
       ...(ctx.names ? { names: ctx.names } : {}),
@@ -106,14 +144,16 @@ export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, d
       trigger: { source: 'cli' },
       ...extras.request?.(values),
     };
-    if (apply && !(await confirmed(job, ctx, request, flags.yes === true))) return EXIT.FAILURE;
+    if (apply && !(await confirmed(job, ctx, request, flags.yes === true, targets, clientsFor))) return EXIT.FAILURE;
 
     // --verbose says each repository on a line of its own: no progress line redrawn between them.
     const progress = createProgress({ stream: io.stderr, env: io.env }, apply ? doneVerb : 'checked', ctx.verbose ? { mode: 'off' } : {});
-    const total = progress.mode !== 'off' || ctx.verbose ? repositoryTotal(ctx.clients.ecr, ctx.policy, ctx.names) : undefined;
-    const report = await executeJob(
+    const only = targets.length === 1 ? targets[0] : undefined;
+    const total = only && (progress.mode !== 'off' || ctx.verbose) ? repositoryTotal(clientsFor(only).ecr, ctx.policy, ctx.names) : undefined;
+    const report = await executeOverTargets(
       job,
-      { ...ctx.clients, log: ctx.log },
+      targets,
+      clientsFor,
       ctx.policy,
       {
         ...request,
@@ -126,18 +166,23 @@ export function jobCommand<R extends JobReport>(job: Job<R>, helpText: string, d
         },
       },
       // A change made from the CLI is published as a scheduled run's would be; a dry-run publishes nothing.
-      { publish: apply && job.cliPublishes },
+      { publish: apply && job.cliPublishes, log: ctx.log },
     );
     progress.done();
     // A command's own format may read more (rescan --format sarif judges the images); a job's renders the report.
     const own = ctx.extraFormat ? extras.formats?.[ctx.extraFormat] : undefined;
     const extra = ctx.extraFormat ? job.formats?.[ctx.extraFormat] : undefined;
-    emitReport(ctx, own ? await own(report, ctx) : extra ? extra(report) : job.render(report, ctx.format));
-    for (const name of report.missing) io.stderr.write(`error: repository ${name} does not exist\n`);
-    if (runFailed(job, report)) return EXIT.FAILURE;
+    const single = report.targets.length === 1 && !report.targets[0]?.error ? report.targets[0] : undefined;
+    if (single && own) emitReport(ctx, await own(single, ctx));
+    else if (single && extra) emitReport(ctx, extra(single));
+    else emitReport(ctx, renderByTarget(report, ctx.format, (entry, format) => job.render(entry, format)));
+    for (const t of report.targets) {
+      for (const name of t.missing ?? []) io.stderr.write(`error: repository ${name} does not exist${report.targets.length > 1 ? ` (${targetHeading(t)})` : ''}\n`);
+    }
+    if (report.targets.some((t) => t.error !== undefined || runFailed(job, t))) return EXIT.FAILURE;
     // A repository named on the command line that does not exist is the user's to fix.
-    if (report.missing.length > 0) return EXIT.USAGE;
-    if (flags.check && job.outOfPolicy?.(report)) return EXIT.OUT_OF_POLICY;
+    if (report.targets.some((t) => (t.missing ?? []).length > 0)) return EXIT.USAGE;
+    if (flags.check && report.targets.some((t) => !t.error && job.outOfPolicy?.(t))) return EXIT.OUT_OF_POLICY;
     return EXIT.OK;
   };
   return { run, summary: job.description };

@@ -3,6 +3,7 @@ import { DriftEventSchema, driftAction } from '../lib/enforce/drift-event';
 import { enforceJob, scopeRequest } from '../lib/enforce/job';
 import { executeJob } from '../lib/job/execute';
 import { keeperHandler } from './shared/middleware';
+import { eventClients } from './shared/targets';
 import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
 
 /**
@@ -11,7 +12,8 @@ import { lambdaRuntime, type HandlerRuntime } from './shared/runtime';
  * replication after PutReplicationConfiguration. Its own writes come back as such events and find
  * nothing to change. A failed call (`errorCode`) is ignored.
  */
-export function onDriftHandler({ clients, logger, policy }: HandlerRuntime) {
+export function onDriftHandler(runtime: HandlerRuntime) {
+  const { logger, policy } = runtime;
   return keeperHandler(logger, DriftEventSchema, 'CloudTrail ECR event', async (event, context) => {
     const action = driftAction(event);
     if (action.kind === 'ignore') {
@@ -19,6 +21,10 @@ export function onDriftHandler({ clients, logger, policy }: HandlerRuntime) {
       return { ignored: action.reason };
     }
     const current = policy();
+    // The CloudTrail record's recipient account and region: the registry that changed.
+    const place = eventClients(runtime, event, context);
+    if ('ignored' in place) return { ignored: place.ignored };
+    const { clients } = place;
     const report = await executeJob(
       enforceJob,
       { ...clients, log: logger },

@@ -50,6 +50,16 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
  */
 export const MAX_REPOSITORIES_PER_WORK_ITEM = MAX_DESCRIBE_REPOSITORIES_NAMES;
 
+/** Organizations ListAccounts `MaxResults` (1-20). */
+export const MAX_LIST_ACCOUNTS_PAGE = 20;
+/** Targets (account x region) worked on at once; each runs its own bounded repository concurrency. */
+export const DEFAULT_TARGET_CONCURRENCY = 4;
+/** AssumeRole `DurationSeconds` asked for (900-43200; a role chained from another role gets at most 3600). */
+export const ASSUME_ROLE_DURATION_SECONDS = 3600;
+/** Assumed credentials are refreshed this long before they expire, so that no call signs with stale ones. */
+export const CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+/** A refused AssumeRole is not asked again for this long: every region of that account fails with it. */
+export const ASSUME_ROLE_FAILURE_HOLD_MS = 60 * 1000;
 /** ECS ListClusters / ListServices / ListTasks `maxResults` (1-100). */
 export const MAX_ECS_LIST_PAGE = 100;
 /** ECS DescribeServices `services` per call (1-10). */

@@ -9,6 +9,7 @@ import {
   MAX_REPOSITORIES_PER_WORK_ITEM,
   MAX_TAG_MUTABILITY_EXCLUSIONS,
 } from './limits';
+import { TargetsSchema } from './targets/schema';
 import { RetentionSchema } from './retention/policy-schema';
 import { EncryptionSectionSchema } from './posture/encryption-schema';
 import { baselineWarnings } from './posture/lifecycle-baseline';
@@ -171,6 +172,7 @@ export const PolicySchema = z.strictObject({
   enforce: EnforceSchema.default(() => EnforceSchema.parse({})),
   events: EventsSchema.default(() => EventsSchema.parse({})),
   runtime: RuntimeSchema.default(() => RuntimeSchema.parse({})),
+  targets: TargetsSchema.default(() => TargetsSchema.parse({})),
   repositoryPolicy: RepositoryPolicySectionSchema.default(() => RepositoryPolicySectionSchema.parse({})),
   lifecyclePolicy: LifecyclePolicySectionSchema.default(() => LifecyclePolicySectionSchema.parse({})),
   encryption: EncryptionSectionSchema.default(() => EncryptionSectionSchema.parse({})),

@@ -50,6 +50,9 @@ module.exports = async ({ resolveVariable }) => {
   const eventBusArn = busName.startsWith('arn:')
     ? busName
     : { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${busName}` };
+  const organizationId = (await resolveVariable('param:organizationId, ""')) || '';
+  // sts:AssumeRole is granted on the member role name only, in any account (deploy/roles.yml).
+  const memberRoleArn = { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${policy.targets.roleName}` };
   // s3:GetObject is granted on the policy's in-use list only (inUse.list: s3://bucket/key), in this account;
   // without a list, on a key no code reads.
   const list = typeof policy.inUse.list === 'string' ? /^s3:\/\/([^/]+)\/(.+)$/.exec(policy.inUse.list) : null;
@@ -69,5 +72,30 @@ module.exports = async ({ resolveVariable }) => {
     // The opt-out tag, denied every write in the roles that write (deploy/roles.yml).
     skipTagCondition: { [`aws:ResourceTag/${policy.repositories.skipTag}`]: 'true' },
     inUseListArn,
+    memberRoleArn,
+    hubBusResources: hubBusResources(policy.targets, organizationId),
   };
 };
+
+// The default bus's policy letting member accounts forward their ECR events to it (deploy/member.yml): the
+// policy's targets.accounts, or every account of the organization (the organizationId param). No members, no policy.
+function hubBusResources(targets, organizationId) {
+  const accounts = targets?.accounts;
+  if (accounts === undefined) return { Resources: {} };
+  const statement = {
+    Sid: 'EcrKeeperMembersForwardEvents',
+    Effect: 'Allow',
+    Action: 'events:PutEvents',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
+    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default' },
+  };
+  if (accounts === 'organization') {
+    if (!/^o-[a-z0-9]{10,32}$/.test(organizationId)) {
+      throw new Error('targets.accounts is "organization": set the organizationId param (o-...) so that its accounts may forward events to the hub');
+    }
+    Object.assign(statement, { Principal: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } } });
+  } else if (Array.isArray(accounts)) {
+    Object.assign(statement, { Principal: { AWS: accounts.map((a) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${a}:root` })) } });
+  } else return { Resources: {} };
+  return { Resources: { HubBusMemberPolicy: { Type: 'AWS::Events::EventBusPolicy', Properties: { StatementId: 'EcrKeeperMembers', Statement: statement } } } };
+}

@@ -2,7 +2,7 @@ import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AuditReport } from '../lib/audit/types';
 import { imageManifest, pushImage } from '../scripts/seed/images';
-import { runCli } from './support/cli';
+import { onlyTarget, runCli } from './support/cli';
 import { faithfulClients, startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
 
 let proxy: FaithfulEcr;
@@ -24,7 +24,7 @@ describe('audit with retention rules', () => {
     const { stdout } = await runCli(['audit', '--format', 'json'], clients, { ECR_KEEPER_POLICY: JSON.stringify(policy) });
     const table = await runCli(['audit', '--format', 'table'], clients, { ECR_KEEPER_POLICY: JSON.stringify(policy) });
 
-    const report = JSON.parse(stdout) as AuditReport;
+    const report = onlyTarget(stdout) as AuditReport;
     expect(report.summary).toMatchObject({ reclaimableImages: 3, reclaimableBytes: 3000 });
     expect(report.warnings?.map((w) => [w.code, w.rule])).toEqual([['pull-time-noise', 0]]);
     expect(table.stdout).toContain('retention.rules[0].notPulledForDays is used but the registry excludes no principal');
@@ -39,6 +39,6 @@ describe('audit with retention rules', () => {
       },
     };
     const { stdout } = await runCli(['audit', '--format', 'json'], clients, { ECR_KEEPER_POLICY: JSON.stringify(policy) });
-    expect((JSON.parse(stdout) as AuditReport).warnings).toBeUndefined();
+    expect((onlyTarget(stdout) as AuditReport).warnings).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ import { countCalls, totalCalls } from './support/calls';
 import { captureEvents } from './support/event-capture';
 import { faithfulClients } from './support/faithful-ecr';
 import { useFaithfulEcr } from './support/faithful-layer';
-import { runCli } from './support/cli';
+import { onlyTarget, runCli } from './support/cli';
 import { lambdaContext, testRuntime } from './support/lambda';
 
 const cli = (argv: string[], clients: ReturnType<typeof motoClients>) => runCli(argv, clients);
@@ -20,7 +20,7 @@ describe('audit against moto', () => {
     await seedDemoRegistry(clients.ecr);
     const { code, stdout } = await cli(['audit', '--format', 'json', '--policy', 'policy/demo.yaml'], clients);
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as AuditReport;
+    const report = onlyTarget(stdout) as AuditReport;
 
     const inScope = demoRepositories().filter((r) => !r.name.startsWith('sandbox/'));
     expect(report.repositories.map((r) => r.repositoryName).sort()).toEqual(inScope.map((r) => r.name).sort());
@@ -71,7 +71,7 @@ describe('audit against moto', () => {
     const { code, stdout, stderr } = await cli(['audit', '--format', 'json', '--repository', 'svc/real', '--repository', 'svc/ghost'], clients);
     expect(code).toBe(2);
     expect(stderr).toContain('error: repository svc/ghost does not exist');
-    const report = JSON.parse(stdout) as AuditReport;
+    const report = onlyTarget(stdout) as AuditReport;
     expect(report.missing).toEqual(['svc/ghost']);
     expect(report.repositories.map((r) => r.repositoryName)).toEqual(['svc/real']);
   });
@@ -107,9 +107,9 @@ describe('audit against moto', () => {
       },
     });
     const { stdout } = await cli(['audit', '--format', 'json'], { ...clients });
-    expect((JSON.parse(stdout) as AuditReport).registry.replication.compliant).toBe(true);
+    expect((onlyTarget(stdout) as AuditReport).registry.replication.compliant).toBe(true);
     const out = await runCli(['audit', '--format', 'json'], clients, { ECR_KEEPER_POLICY: policy });
-    expect((JSON.parse(out.stdout) as AuditReport).registry.replication.compliant).toBe(true);
+    expect((onlyTarget(out.stdout) as AuditReport).registry.replication.compliant).toBe(true);
   });
 });
 
@@ -157,7 +157,7 @@ describe('audit reclaimable figures (through the faithful ECR proxy)', () => {
 
     const out = await runCli(['audit', '--format', 'json'], clients, { ECR_KEEPER_POLICY: '{"cleanup":{"untaggedOlderThanDays":0}}' });
 
-    const repo = (JSON.parse(out.stdout) as AuditReport).repositories[0]!;
+    const repo = (onlyTarget(out.stdout) as AuditReport).repositories[0]!;
     expect(repo.images.untagged.count).toBe(4);
     expect(repo.images.reclaimable).toEqual({ count: 1, bytes: 3_000_000 });
   });

@@ -4,7 +4,7 @@ import type { AwsClients } from '../lib/aws/clients';
 import type { CleanupReport } from '../lib/cleanup/types';
 import { motoClients } from './support/aws';
 import { deletionRequests, failedCalls, inFlight, logCalls, repositoryOf, type LoggedCall } from './support/calls';
-import { runCli } from './support/cli';
+import { onlyTarget, runCli } from './support/cli';
 import { captureEvents, type CapturedEvent } from './support/event-capture';
 import { faithfulClients, type FaultRates } from './support/faithful-ecr';
 import { useFaithfulEcr } from './support/faithful-layer';
@@ -63,9 +63,9 @@ async function maintain(clients: Clients, pushes: unknown[]): Promise<Round> {
   const answers: unknown[] = [];
   for (const event of pushes) answers.push(await handler(structuredClone(event) as never, lambdaContext()));
   return {
-    audit: JSON.parse(audit.stdout),
-    enforce: JSON.parse(enforce.stdout),
-    cleanup: JSON.parse(cleanup.stdout) as CleanupReport,
+    audit: onlyTarget(audit.stdout),
+    enforce: onlyTarget(enforce.stdout),
+    cleanup: onlyTarget(cleanup.stdout) as CleanupReport,
     pushes: answers,
     exitCodes: [audit.code, enforce.code, cleanup.code],
     calls,
@@ -146,7 +146,7 @@ describe('chaos with the production retry settings (adaptive)', () => {
         const calls = logCalls(clients.ecr);
         const enforce = await runCli(['enforce', '--apply', '--format', 'json'], clients, env);
         const cleanup = await runCli(['cleanup', '--apply', '--format', 'json'], clients, env);
-        return { codes: [enforce.code, cleanup.code], enforce: JSON.parse(enforce.stdout) as unknown, cleanup: JSON.parse(cleanup.stdout) as CleanupReport, calls };
+        return { codes: [enforce.code, cleanup.code], enforce: onlyTarget(enforce.stdout) as unknown, cleanup: onlyTarget(cleanup.stdout) as CleanupReport, calls };
       }),
     );
     chaos.setFaults({});

@@ -4,7 +4,7 @@ import type { CleanupReport } from '../lib/cleanup/types';
 import { imageIndex, imageManifest, pushImage, referrerArtifact, type BuiltImage } from '../scripts/seed/images';
 import { motoClients } from './support/aws';
 import { countCalls } from './support/calls';
-import { runCli } from './support/cli';
+import { onlyTarget, runCli } from './support/cli';
 
 // Raw moto, no faithful layer: its DescribeImages leaves out artifactMediaType and subjectManifestDigest, as
 // LocalStack does and as ECR does for images pushed before it derived those fields.
@@ -36,7 +36,7 @@ describe('cleanup identifies before deleting (raw moto, which does not report su
     });
 
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as CleanupReport;
+    const report = onlyTarget(stdout) as CleanupReport;
     const decisions = [...report.repositories[0]!.plan.delete, ...report.repositories[0]!.plan.keep];
     expect(decisions.find((d) => d.image.digest === signature.digest)).toMatchObject({ action: 'keep', reason: 'referrer-of-present-subject' });
     expect(report.summary).toMatchObject({ deleted: { count: 2 }, failed: 0 });

@@ -1,7 +1,7 @@
 import { CreateRepositoryCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { describe, expect, it } from 'vitest';
 import { callsByAction, countCalls } from './support/calls';
-import { runCli } from './support/cli';
+import { onlyTarget, runCli } from './support/cli';
 import type { CleanupReport } from '../lib/cleanup/types';
 import { walkImages } from '../lib/walker';
 import { imageIndex, imageManifest, pushImage, referrerArtifact, type BuiltImage } from '../scripts/seed/images';
@@ -60,7 +60,7 @@ describe('cleanup against moto (through the faithful ECR proxy)', () => {
     const made = callsByAction(calls);
 
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as CleanupReport;
+    const report = onlyTarget(stdout) as CleanupReport;
     expect(report.summary).toMatchObject({ mode: 'apply', repositories: 2, planned: { count: 255 }, deleted: { count: 255 }, failed: 0, complete: true });
     expect(await present(clients.ecr, 'app/multi')).toEqual(digests([...s.children, s.index, s.signature, s.latest]));
     expect(await present(clients.ecr, 'app/bulk')).toEqual([]);
@@ -102,7 +102,7 @@ describe('cleanup against moto (through the faithful ECR proxy)', () => {
     const { code, stdout } = await cli(['cleanup', '--apply', '--format', 'json'], clients);
 
     expect(code).toBe(0);
-    expect((JSON.parse(stdout) as CleanupReport).summary).toMatchObject({ planned: { count: 0 }, deleted: { count: 0 } });
+    expect((onlyTarget(stdout) as CleanupReport).summary).toMatchObject({ planned: { count: 0 }, deleted: { count: 0 } });
     expect(calls.get('BatchDeleteImage')).toBeUndefined();
     expect(calls.get('ListTagsForResource')).toBeUndefined();
     expect(await present(clients.ecr, 'app/multi')).toHaveLength(10);
@@ -112,7 +112,7 @@ describe('cleanup against moto (through the faithful ECR proxy)', () => {
     const clients = faithfulClients(proxy);
     const s = await seed(clients.ecr);
     const { stdout } = await cli(['cleanup', '--format', 'json'], clients, { cleanup: { untaggedOlderThanDays: 0 } });
-    const multi = (JSON.parse(stdout) as CleanupReport).repositories.find((r) => r.repositoryName === 'app/multi')!;
+    const multi = (onlyTarget(stdout) as CleanupReport).repositories.find((r) => r.repositoryName === 'app/multi')!;
     const reason = (image: BuiltImage) => [...multi.plan.delete, ...multi.plan.keep].find((d) => d.image.digest === image.digest)?.reason;
     expect(reason(s.children[0]!)).toBe('child-of-index');
     expect(reason(s.signature)).toBe('referrer-of-present-subject');
@@ -134,7 +134,7 @@ describe('cleanup against moto (through the faithful ECR proxy)', () => {
     }
 
     expect(result.code).toBe(0);
-    expect((JSON.parse(result.stdout) as CleanupReport).summary).toMatchObject({ deleted: { count: 255 }, failed: 0 });
+    expect((onlyTarget(result.stdout) as CleanupReport).summary).toMatchObject({ deleted: { count: 255 }, failed: 0 });
     expect(proxy.stats().injected.throttle).toBeGreaterThan(before.throttle);
     expect(await present(clients.ecr, 'app/multi')).toEqual(digests([...s.children, s.index, s.signature, s.latest]));
     expect(await present(clients.ecr, 'app/bulk')).toEqual([]);

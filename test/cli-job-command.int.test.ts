@@ -8,7 +8,7 @@ import { main } from '../cli/main';
 import { EXIT } from '../cli/exit-codes';
 import { REPORT_SCHEMA_VERSION } from '../lib/job/types';
 import { motoClients } from './support/aws';
-import { textSink } from './support/cli';
+import { onlyTarget, textSink } from './support/cli';
 
 type Clients = ReturnType<typeof motoClients>;
 
@@ -53,7 +53,7 @@ describe('job commands: exit codes', () => {
       const r = await run([...command, '--repository', 'does/not-exist', '--format', 'json'], clients);
       expect(r.code, command.join(' ')).toBe(EXIT.USAGE);
       expect(r.stderr).toContain('error: repository does/not-exist does not exist');
-      expect(JSON.parse(r.stdout).missing).toEqual(['does/not-exist']);
+      expect(onlyTarget(r.stdout).missing).toEqual(['does/not-exist']);
     }
   });
 });
@@ -69,7 +69,7 @@ describe('job commands: --output FILE', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`wrote the report to ${file}\n`);
     const report = JSON.parse(readFileSync(file, 'utf8'));
-    expect([report.schemaVersion, report.job, report.repositories.length]).toEqual([REPORT_SCHEMA_VERSION, 'audit', 1]);
+    expect([report.targets[0].schemaVersion, report.job, report.targets[0].repositories.length]).toEqual([REPORT_SCHEMA_VERSION, 'audit', 1]);
   });
 
   it('writes Markdown for a .md file, unless --format says otherwise', async () => {
@@ -110,7 +110,7 @@ describe('job commands: progress', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('checked 3/3 repositories (100%)');
     expect(r.stderr.endsWith('\r\x1b[2K')).toBe(true);
-    expect(JSON.parse(r.stdout).repositories).toHaveLength(3);
+    expect(onlyTarget(r.stdout).repositories).toHaveLength(3);
   });
 
   it('shows nothing under CI, nor when stderr is not a terminal', async () => {
@@ -143,7 +143,7 @@ describe('job commands: confirmation before --apply on a terminal', () => {
     const clients = await registry('svc/a');
     const r = await run(['enforce', '--apply', '--format', 'json'], clients, { terminal: true, answer: 'yes', env: {} });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).summary.applied).toBe(1);
+    expect(onlyTarget(r.stdout).summary.applied).toBe(1);
     expect(await mutability(clients)).toEqual({ 'svc/a': 'IMMUTABLE' });
   });
 

@@ -42,6 +42,6 @@ describe('the built CLI piped into head', () => {
     const r = spawnSync(process.execPath, [entry, 'audit', '--format', 'json'], { env: { ...process.env, AWS_REGION: REGION }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     expect(r.status).toBe(0);
     expect(r.stdout.length).toBeGreaterThan(128 * 1024);
-    expect(JSON.parse(r.stdout).repositories).toHaveLength(REPOSITORIES);
+    expect(JSON.parse(r.stdout).targets[0].repositories).toHaveLength(REPOSITORIES);
   });
 });

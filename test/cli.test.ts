@@ -60,7 +60,7 @@ describe('cli', () => {
     expect(r.stdout).toContain('--check');
   });
 
-  it('reports an AWS failure with its code and exits 1', async () => {
+  it('reports a target that fails as a whole with its AWS code in the report, and exits 1', async () => {
     const r = await run(['audit', '--format', 'json'], {});
     expect(r.code).toBe(0);
     const clients = motoClients();
@@ -70,8 +70,17 @@ describe('cli', () => {
       },
       { step: 'initialize' },
     );
-    const { code, stderr } = await runCli(['audit', '--format', 'json'], clients);
+    const { code, stdout, stderr } = await runCli(['audit', '--format', 'json'], clients);
     expect(code).toBe(1);
-    expect(stderr).toBe('error: AccessDeniedException: User is not authorized to perform: ecr:DescribeRegistry\n');
+    const report = JSON.parse(stdout);
+    expect(report.targets).toEqual([
+      expect.objectContaining({
+        accountId: clients.accountId,
+        region: 'us-east-1',
+        error: { code: 'AccessDeniedException', message: 'User is not authorized to perform: ecr:DescribeRegistry' },
+      }),
+    ]);
+    expect(report.summary).toMatchObject({ targets: 1, failedTargets: 1 });
+    expect(stderr).toContain('target failed');
   });
 });

@@ -301,7 +301,7 @@ describe('permissions in the template', () => {
     expect(roleActions(fn)).toEqual(expectedActions(fn));
   });
 
-  it.each(FUNCTIONS)('allows %s no wildcard action, and "*" only where ECR, Inspector, ECS, Batch or ListFunctions has no resource to name', (fn) => {
+  it.each(FUNCTIONS)('allows %s no wildcard action, and "*" only where ECR, Inspector, ECS, Batch, ListFunctions or Organizations has no resource to name', (fn) => {
     for (const statement of allowStatements(fn)) {
       for (const action of actionsOf(statement)) {
         expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
@@ -329,7 +329,10 @@ describe('permissions in the template', () => {
 
 /** The resource a statement must name for `action` in `fn`'s role. */
 function resourceFor(fn: string, action: string, statement: Statement): unknown {
-  if (ECR_REGISTRY_ACTIONS.includes(action) || action === 'inspector2:ListFindings') return '*';
+  if (ECR_REGISTRY_ACTIONS.includes(action) || action === 'inspector2:ListFindings' || action === 'organizations:ListAccounts') return '*';
+  // Targets in other accounts: the member role's name only, in any account.
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template literal
+  if (action === 'sts:AssumeRole') return { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/ecr-keeper-member' };
   if (action.startsWith('ecr:')) return REPOSITORIES;
   if (action === 'events:PutEvents') return DEFAULT_BUS;
   if (action.startsWith('dynamodb:')) return { 'Fn::GetAtt': ['VerdictTable', 'Arn'] };

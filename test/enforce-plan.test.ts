@@ -1,9 +1,8 @@
 import type { ReplicationRule, Repository } from '@aws-sdk/client-ecr';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planReplication, planRepositorySettings, replicationLimitProblems } from '../lib/enforce/plan';
+import { planRegistryReplication, planReplication, planRepositorySettings, replicationLimitProblems } from '../lib/enforce/plan';
 import type { RegistryScanning } from '../lib/registry';
-import { PolicyError } from '../lib/errors';
 import { parsePolicy, type PolicyInput } from '../lib/policy';
 
 const ACCOUNT = '123456789012';
@@ -228,12 +227,28 @@ describe('planReplication: merge', () => {
     expect(change?.kind).toBe('put-replication-configuration');
   });
 
-  it('rejects the registry itself as a destination with a PolicyError naming the field', () => {
+  it('skips the registry itself as a destination, with a note naming the field, and plans the other destinations', () => {
     const policy = replicationPolicy('merge', [rule([[OTHER, 'us-west-2'], [ACCOUNT, 'us-east-1']])]);
-    expect(() => planReplication([], policy, SOURCE)).toThrow(PolicyError);
-    expect(() => planReplication([], policy, SOURCE)).toThrow(
-      `replication.rules[0].destinations[1]: ${ACCOUNT}/us-east-1 is this registry itself; ECR cannot replicate a registry to itself`,
-    );
+    const { change, notes } = planRegistryReplication([], policy, SOURCE);
+    expect(change?.to).toEqual([{ destinations: [{ registryId: OTHER, region: 'us-west-2' }] }]);
+    expect(notes).toEqual([
+      { note: `replication.rules[0].destinations[1]: ${ACCOUNT}/us-east-1 is this registry itself; skipped here (ECR cannot replicate a registry to itself)` },
+    ]);
+  });
+
+  it('lets one policy serve every region: the region a rule replicates to needs no change of its own', () => {
+    const policy = replicationPolicy('merge', [rule([[ACCOUNT, 'eu-west-1']])]);
+    expect(planReplication([], policy, SOURCE)?.to).toEqual([{ destinations: [{ registryId: ACCOUNT, region: 'eu-west-1' }] }]);
+    expect(planRegistryReplication([], policy, { registryId: ACCOUNT, region: 'eu-west-1' })).toEqual({
+      change: undefined,
+      notes: [{ note: expect.stringContaining(`${ACCOUNT}/eu-west-1 is this registry itself; skipped here`) }],
+    });
+  });
+
+  it('replace mode in the destination region removes nothing for the skipped destination', () => {
+    const current = [rule([[OTHER, 'us-west-2']])];
+    const policy = replicationPolicy('replace', [rule([[OTHER, 'us-west-2'], [ACCOUNT, 'us-east-1']])]);
+    expect(planReplication(current, policy, SOURCE)).toBeUndefined();
   });
 
   it('blocks a merge that would exceed ECR limit of 10 rules, naming the limit', () => {
@@ -294,8 +309,9 @@ describe('planReplication: replace', () => {
     expect(planReplication([], replicationPolicy('replace', []), SOURCE)).toBeUndefined();
   });
 
-  it('rejects the registry itself as a destination in replace mode too', () => {
-    expect(() => planReplication([], replicationPolicy('replace', [rule([[ACCOUNT, 'us-east-1']])]), SOURCE)).toThrow(PolicyError);
+  it('skips the registry itself as a destination in replace mode too', () => {
+    const policy = replicationPolicy('replace', [rule([[ACCOUNT, 'us-east-1']])]);
+    expect(planRegistryReplication([], policy, SOURCE)).toEqual({ change: undefined, notes: [{ note: expect.stringContaining('is this registry itself') }] });
   });
 });
 

@@ -12,7 +12,7 @@ import type { EnforceReport } from '../lib/enforce/types';
 import type { PolicyInput } from '../lib/policy';
 import { motoClients } from './support/aws';
 import { callsByAction, countCalls, writeCalls } from './support/calls';
-import { runCli } from './support/cli';
+import { onlyTarget, runCli } from './support/cli';
 import { captureEvents } from './support/event-capture';
 
 type Clients = ReturnType<typeof motoClients>;
@@ -94,7 +94,7 @@ describe('ecr-keeper enforce --apply against moto', () => {
     expect(await replicationRules(clients)).toEqual([
       { destinations: [{ region: 'eu-west-1', registryId: clients.accountId }], repositoryFilters: [{ filter: 'svc/', filterType: 'PREFIX_MATCH' }] },
     ]);
-    const report = JSON.parse(stdout) as EnforceReport;
+    const report = onlyTarget(stdout) as EnforceReport;
     expect(report.summary).toMatchObject({ mode: 'apply', repositories: 5, compliant: 1, excluded: 1, changes: 7, applied: 5, skipped: 2, failed: 0 });
     expect(calls.ecr).toEqual({
       DescribeRegistry: 1,
@@ -133,7 +133,7 @@ describe('ecr-keeper enforce --apply against moto', () => {
     expect(writeCalls(eventCalls)).toEqual({});
     // Only the opted-out repository still differs from the policy, so only its tag is looked up.
     expect(callsByAction(ecrCalls)).toEqual({ DescribeRegistry: 1, DescribeRepositories: 1, GetRegistryScanningConfiguration: 1, ListTagsForResource: 1 });
-    expect((JSON.parse(stdout) as EnforceReport).summary).toMatchObject({ applied: 0, skipped: 2, compliant: 4 });
+    expect((onlyTarget(stdout) as EnforceReport).summary).toMatchObject({ applied: 0, skipped: 2, compliant: 4 });
   });
 
   it('without --apply prints the plan and makes zero write calls', async () => {
@@ -242,15 +242,15 @@ describe('ecr-keeper enforce: replication against moto', () => {
     expect(await replicationRules(clients)).toEqual([{ destinations: [{ region: 'eu-west-1', registryId: clients.accountId }] }]);
   });
 
-  it('rejects the registry itself as a destination with exit 2, before any write', async () => {
+  it('skips the registry itself as a destination, so that one policy serves the region it replicates to', async () => {
     const clients = motoClients();
     await createRepository(clients, 'svc/api');
     const ecrCalls = countCalls(clients.ecr);
     const policy: PolicyInput = { replication: { rules: [{ destinations: [{ region: 'us-east-1', registryId: clients.accountId }] }] } };
-    const { code, stderr } = await enforce(clients, policy, '--apply');
-    expect(code).toBe(2);
-    expect(stderr).toContain(`replication.rules[0].destinations[0]: ${clients.accountId}/us-east-1 is this registry itself`);
-    expect(writeCalls(ecrCalls)).toEqual({});
+    const { code } = await enforce(clients, policy, '--apply');
+    expect(code).toBe(0);
+    expect(writeCalls(ecrCalls)).not.toHaveProperty('PutReplicationConfiguration');
+    expect(await replicationRules(clients)).toEqual([]);
   });
 
   it('does not send a configuration over ECR limits: the change fails, exit 1, and its event says why', async () => {

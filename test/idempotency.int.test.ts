@@ -44,6 +44,7 @@ const nothingLeftToChange = (_first: unknown, second: { summary: { applied: numb
 const driftEvent = (file: string, repositoryName?: string) => (clients: Clients) =>
   sampleEvent(file, (e) => {
     e.account = clients.accountId;
+    e.detail.recipientAccountId = clients.accountId;
     if (repositoryName) e.detail.requestParameters.repositoryName = repositoryName;
   });
 

@@ -48,7 +48,9 @@ describe('the policy JSON Schema', () => {
   });
 
   it('refuses what the code refuses, but for the checks only `validate` makes', () => {
-    const fixtures = badFixtures('policy').filter((f) => f.input !== undefined && typeof f.input === 'object' && !Array.isArray(f.input));
+    // Target regions in two partitions, a region AWS does not have: checks only the code makes (lib/targets/regions.ts).
+    const crossField = new Set(['policy/targets-two-partitions', 'policy/targets-unknown-region']);
+    const fixtures = badFixtures('policy').filter((f) => f.input !== undefined && typeof f.input === 'object' && !Array.isArray(f.input) && !crossField.has(f.id));
     expect(fixtures.length).toBeGreaterThan(10);
     for (const fixture of fixtures) {
       expect(() => parsePolicy(fixture.input), fixture.id).toThrow();

@@ -37,6 +37,7 @@ describe('policy', () => {
       enforce: { mode: 'dry-run' },
       events: { enabled: true, busName: 'default', source: 'ecr-keeper' },
       runtime: { concurrency: 8, fanOut: false, repositoriesPerWorkItem: 20 },
+      targets: { roleName: 'ecr-keeper-member', externalId: null },
       repositoryPolicy: { public: 'report', allowedAccounts: null },
       lifecyclePolicy: { require: false, baseline: null },
       encryption: { require: 'any' },

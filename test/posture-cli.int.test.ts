@@ -18,7 +18,7 @@ import { DEFAULT_BASELINE_UNTAGGED_DAYS, defaultBaseline } from '../lib/posture/
 import { ASFF_FINDING_SCHEMA } from './support/asff-schema';
 import { motoClients } from './support/aws';
 import { callsByAction, countCalls, writeCalls } from './support/calls';
-import { runCli } from './support/cli';
+import { onlyTarget, runCli } from './support/cli';
 import { captureEvents } from './support/event-capture';
 import { lambdaContext } from './support/lambda';
 import { sampleEvent } from './support/sample-events';
@@ -75,7 +75,7 @@ describe('posture: repository policies (enforce)', () => {
 
     expect(run.code).toBe(0);
     expect(sids(await readRepositoryPolicyText(clients.ecr, 'svc/shared'))).toEqual(['OrgPull', 'AllowedAccount']);
-    const report = JSON.parse(run.stdout) as EnforceReport;
+    const report = onlyTarget(run.stdout) as EnforceReport;
     const [outcome] = report.repositories.flatMap((r) => r.outcomes);
     expect(outcome).toMatchObject({ status: 'applied', change: { kind: 'set-repository-policy', from: { statements: 4 }, to: { statements: 2 } } });
     expect(outcome!.change.reason).toBe(
@@ -111,7 +111,7 @@ describe('posture: repository policies (enforce)', () => {
     expect(run.code).toBe(0);
     expect(await readRepositoryPolicyText(clients.ecr, 'svc/open')).toBeUndefined();
     expect(await readRepositoryPolicyText(clients.ecr, 'svc/opted-out')).toBe(open);
-    const outcomes = (JSON.parse(run.stdout) as EnforceReport).repositories.flatMap((r) => r.outcomes.map((o) => [r.repositoryName, o.change.kind, o.status]));
+    const outcomes = (onlyTarget(run.stdout) as EnforceReport).repositories.flatMap((r) => r.outcomes.map((o) => [r.repositoryName, o.change.kind, o.status]));
     expect(outcomes.sort()).toEqual([
       ['svc/open', 'delete-repository-policy', 'applied'],
       ['svc/opted-out', 'delete-repository-policy', 'skipped'],
@@ -186,12 +186,12 @@ describe('posture: encryption', () => {
     const enforce = await cli(clients, policy, 'enforce', '--apply', '--format', 'json');
 
     expect(audit.code).toBe(3);
-    const [repo] = (JSON.parse(audit.stdout) as AuditReport).repositories;
+    const [repo] = (onlyTarget(audit.stdout) as AuditReport).repositories;
     expect(repo).toMatchObject({ compliant: false, encryption: { type: 'AES256', compliant: false }, changes: [] });
     expect(repo!.findings).toEqual([expect.objectContaining({ check: 'encryption', controls: ['ECR.5'], fix: 'recreate the repository with a KMS key' })]);
     expect(enforce.code).toBe(0);
     expect(writeCalls(calls)).toEqual({});
-    expect((JSON.parse(enforce.stdout) as EnforceReport).summary).toMatchObject({ changes: 0 });
+    expect((onlyTarget(enforce.stdout) as EnforceReport).summary).toMatchObject({ changes: 0 });
   });
 
   it('passes audit --check when every repository meets the policy', async () => {
@@ -211,11 +211,11 @@ describe('posture: the audit', () => {
     const markdown = await cli(clients, {}, 'audit', '--format', 'markdown');
 
     expect(json.code).toBe(3);
-    const byName = new Map((JSON.parse(json.stdout) as AuditReport).repositories.map((r) => [r.repositoryName, r]));
+    const byName = new Map((onlyTarget(json.stdout) as AuditReport).repositories.map((r) => [r.repositoryName, r]));
     expect(byName.get('svc/shared')).toMatchObject({ compliant: false, access: { public: true, publicConditional: false }, changes: [] });
     expect(byName.get('svc/shared')!.findings.map((f) => [f.check, f.controls])).toEqual([['public-access', []]]);
     expect(byName.get('svc/mutable')!.findings.map((f) => [f.check, f.controls, f.fix])).toEqual([['tag-immutability', ['ECR.2'], 'enforce']]);
-    expect((JSON.parse(json.stdout) as AuditReport).summary).toMatchObject({ findings: 2, findingsByControl: { 'ECR.2': 1 } });
+    expect((onlyTarget(json.stdout) as AuditReport).summary).toMatchObject({ findings: 2, findingsByControl: { 'ECR.2': 1 } });
     expect(markdown.stdout).toContain('| svc/shared | OUT OF POLICY |');
     expect(markdown.stdout).toContain('## Findings');
     expect(markdown.stdout).toContain('- [ECR.2] repo svc/mutable: tag mutability MUTABLE -> IMMUTABLE (fix: ecr-keeper enforce --apply)');

@@ -8,7 +8,7 @@ import type { EnforceReport } from '../lib/enforce/types';
 import { imageIndex, imageManifest, pushImage, referrerArtifact, type BuiltImage } from '../scripts/seed/images';
 import { motoClients } from './support/aws';
 import { beforeSend, deletionRequests, logCalls, repositoryOf } from './support/calls';
-import { runCli } from './support/cli';
+import { onlyTarget, runCli } from './support/cli';
 import { faithfulClients } from './support/faithful-ecr';
 import { useFaithfulEcr } from './support/faithful-layer';
 import { lambdaContext, testRuntime } from './support/lambda';
@@ -74,7 +74,7 @@ describe('races: a tag pushed between plan and apply', () => {
     expect(code).toBe(0);
     const kept = [repo.tagged, repo.plain[0]!, repo.index, ...repo.children];
     expect(await digestsIn(clients.accountId, 'svc/api')).toEqual(at('svc/api', kept));
-    const report = JSON.parse(stdout) as CleanupReport;
+    const report = onlyTarget(stdout) as CleanupReport;
     const [applied] = report.repositories.map((r) => (r.mode === 'apply' ? r.applied : undefined));
     expect(report.summary).toMatchObject({ planned: { count: 7 }, deleted: { count: 3 }, dropped: 4, failed: 0 });
     expect(applied?.dropped.map((d) => `${d.reason} svc/api@${d.digest}`).sort()).toEqual(
@@ -113,7 +113,7 @@ describe('races: two cleanup runs at once on one repository', () => {
     ]);
 
     expect(byCli.code).toBe(0);
-    const cliSummary = (JSON.parse(byCli.stdout) as CleanupReport).summary;
+    const cliSummary = (onlyTarget(byCli.stdout) as CleanupReport).summary;
     for (const summary of [cliSummary, byLambda.summary]) expect(summary).toMatchObject({ planned: { count: 7 }, failed: 0, complete: true });
     // Whoever came second found the images gone (ImageNotFound), which is no failure.
     expect(cliSummary.deleted.count + byLambda.summary.deleted.count).toBe(7);
@@ -145,7 +145,7 @@ describe('races: a repository deleted mid-walk is reported, not fatal', () => {
 
     const { code, stdout } = await runCli(['audit', '--format', 'json'], clients, env);
 
-    const report = JSON.parse(stdout) as AuditReport;
+    const report = onlyTarget(stdout) as AuditReport;
     expect(report.failures).toEqual([{ repositoryName: 'svc/b', error: { code: 'RepositoryNotFoundException', message: expect.stringContaining('svc/b') } }]);
     expect(report.repositories.map((r) => r.repositoryName)).toEqual(['svc/a', 'svc/c']);
     expect(report.summary).toMatchObject({ repositories: 2, failed: 1, reclaimableImages: 14 });
@@ -157,7 +157,7 @@ describe('races: a repository deleted mid-walk is reported, not fatal', () => {
 
     const { code, stdout } = await runCli(['enforce', '--apply', '--format', 'json'], clients, env);
 
-    const report = JSON.parse(stdout) as EnforceReport;
+    const report = onlyTarget(stdout) as EnforceReport;
     const outcomes = Object.fromEntries(report.repositories.map((r) => [r.repositoryName, r.outcomes.map((o) => (o.status === 'failed' ? o.error.code : o.status))]));
     // Tag mutability and scan-on-push: the repository's skip-tag lookup fails, and with it both changes.
     expect(outcomes).toEqual({ 'svc/a': ['applied', 'applied'], 'svc/b': ['RepositoryNotFoundException', 'RepositoryNotFoundException'], 'svc/c': ['applied', 'applied'] });
@@ -170,7 +170,7 @@ describe('races: a repository deleted mid-walk is reported, not fatal', () => {
 
     const { code, stdout } = await runCli(['cleanup', '--apply', '--format', 'json'], clients, env);
 
-    const report = JSON.parse(stdout) as CleanupReport;
+    const report = onlyTarget(stdout) as CleanupReport;
     expect(report.failures).toEqual([{ repositoryName: 'svc/b', error: { code: 'RepositoryNotFoundException', message: expect.stringContaining('svc/b') } }]);
     expect(report.summary).toMatchObject({ repositories: 2, deleted: { count: 14 }, failed: 1 });
     expect(await digestsIn(clients.accountId, 'svc/a')).toHaveLength(1);

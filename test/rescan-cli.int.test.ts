@@ -2,7 +2,7 @@ import { CreateRepositoryCommand, StartImageScanCommand } from '@aws-sdk/client-
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { imageManifest, pushImage, type BuiltImage } from '../scripts/seed/images';
 import { countCalls } from './support/calls';
-import { runCli } from './support/cli';
+import { onlyTarget, runCli } from './support/cli';
 import { faithfulClients, startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
 import { sarifValidator } from './support/sarif-schema';
 
@@ -36,7 +36,7 @@ describe('ecr-keeper rescan and scan --format sarif (moto, through the faithful 
     const dry = await runCli(['rescan', '--format', 'json'], clients);
 
     expect(dry.code).toBe(0);
-    const report = JSON.parse(dry.stdout);
+    const report = onlyTarget(dry.stdout);
     expect(report).toMatchObject({ job: 'rescan', mode: 'dry-run', outcomes: [], skipped: { notDue: 1 } });
     expect(report.planned.map((i: { imageDigest: string }) => i.imageDigest)).toEqual([due.digest]);
     expect(calls.get('StartImageScan')).toBeUndefined();
@@ -44,7 +44,7 @@ describe('ecr-keeper rescan and scan --format sarif (moto, through the faithful 
     const applied = await runCli(['rescan', '--apply', '--format', 'json'], clients);
 
     expect(applied.code).toBe(0);
-    expect(JSON.parse(applied.stdout).outcomes.map((o: { kind: string }) => o.kind)).toEqual(['started']);
+    expect(onlyTarget(applied.stdout).outcomes.map((o: { kind: string }) => o.kind)).toEqual(['started']);
     expect(calls.get('StartImageScan')).toBe(1);
   });
 

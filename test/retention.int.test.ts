@@ -5,7 +5,7 @@ import type { CleanupReport } from '../lib/cleanup/types';
 import { walkImages } from '../lib/walker';
 import { imageManifest, pushImage, type BuiltImage } from '../scripts/seed/images';
 import { countCalls } from './support/calls';
-import { runCli } from './support/cli';
+import { onlyTarget, runCli } from './support/cli';
 import { faithfulClients, startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
 import { ecsService, imageFunction, orphanTask, workloadClients } from './support/in-use-workloads';
 
@@ -52,7 +52,7 @@ describe('cleanup with in-use protection and retention (moto: ECS, Lambda; ECR t
     const { code, stdout } = await cli(['cleanup', '--apply', '--format', 'json'], policy);
 
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as CleanupReport;
+    const report = onlyTarget(stdout) as CleanupReport;
     expect(report.inUse).toMatchObject({ sources: ['ecs', 'lambda'], failures: [] });
     expect(report.summary).toMatchObject({ deleted: { count: 3 }, expired: 1, inUse: 4, failed: 0 });
     expect(await present(clients.ecr, 'app/api')).toEqual(digests([svc!, task!, fn!, pr1!]));
@@ -83,7 +83,7 @@ describe('cleanup with in-use protection and retention (moto: ECS, Lambda; ECR t
     expect(code).toBe(0);
     const [p1, p2, p3, p4, p5, p6, p7] = images;
     expect(await present(clients.ecr, 'app/web')).toEqual(digests([p1!, p2!, p3!, p6!, p7!]));
-    const report = JSON.parse(stdout) as CleanupReport;
+    const report = onlyTarget(stdout) as CleanupReport;
     const reason = (image: BuiltImage) => [...report.repositories[0]!.plan.delete, ...report.repositories[0]!.plan.keep].find((d) => d.image.digest === image.digest)?.reason;
     expect([p1, p2, p3, p4, p5, p6, p7].map((i) => reason(i!))).toEqual(['protected-tag', 'in-use', 'tagged', 'expired', 'expired', 'keep-last', 'keep-last']);
     // In-use reads cost the minimum: one page of each listing, one DescribeServices, one DescribeTaskDefinition.
@@ -102,7 +102,7 @@ describe('cleanup with in-use protection and retention (moto: ECS, Lambda; ECR t
     });
 
     expect(code).toBe(1);
-    const report = JSON.parse(stdout) as CleanupReport;
+    const report = onlyTarget(stdout) as CleanupReport;
     expect(report.summary).toMatchObject({ planned: { count: 0 }, deleted: { count: 0 }, inUseFailures: ['ecs'] });
     expect(report.inUse.failures[0]).toMatchObject({ source: 'ecs' });
     expect(report.repositories[0]!.plan.keep.map((k) => k.reason)).toEqual(['in-use-unknown']);

@@ -114,6 +114,7 @@ const HANDLERS: [string, (runtime: HandlerRuntime) => (event: never, context: Re
     (accountId) =>
       sampleEvent('cloudtrail-put-image-tag-mutability.json', (e) => {
         e.account = accountId;
+        e.detail.recipientAccountId = accountId;
         e.detail.requestParameters.repositoryName = 'svc/api';
         e.detail.userIdentity.accessKeyId = CLOUDTRAIL_ACCESS_KEY;
       }),

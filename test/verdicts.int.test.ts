@@ -106,7 +106,10 @@ describe('one verdict per scan, whichever path judges it', () => {
     const verdicts = await verdictTable(clients.accountId);
     const capture = await captureEvents(clients, 'ecr-keeper');
 
-    const run = await invoke(onPushHandler(runtime(clients), verdicts), sampleEvent('ecr-replication.json', clients, image, 'eu-west-1'));
+    // The function runs in the destination's region: the event is in its own target (lib/targets/event-target.ts).
+    const context = { ...lambdaContext(), invokedFunctionArn: `arn:aws:lambda:eu-west-1:${clients.accountId}:function:ecr-keeper-test` };
+    const event = sampleEvent('ecr-replication.json', clients, image, 'eu-west-1');
+    const run = (await onPushHandler(runtime(clients), verdicts)(event as never, context as never)) as ScanRun;
 
     expect(run.outcome).toMatchObject({ kind: 'verdict', origin: 'started' });
     const events = await capture.drain();

@@ -1,4 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { createClients, type AwsClients } from '../../lib/aws/clients';
 import type { WorkQueue } from '../../lib/fanout/work-queue';
@@ -9,7 +11,12 @@ import { policyWarnings, type Policy } from '../../lib/policy';
 
 /** What a handler is wired with: built once per Lambda instance, or by a test. */
 export interface HandlerRuntime {
-  clients: AwsClients;
+  /** The function's own account's clients in its region; `accountId` when known beforehand (tests pin clients to an account). */
+  clients: AwsClients & { accountId?: string };
+  /** The STS client member roles are assumed with (tests); built from the environment otherwise. */
+  sts?: STSClient;
+  /** The Organizations client that lists the organization's accounts (tests); built from the environment otherwise. */
+  organizations?: OrganizationsClient;
   logger: Logger;
   /** The validated policy; throws a PolicyError naming the field while the policy is bad. */
   policy: () => Policy;

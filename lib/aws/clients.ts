@@ -34,8 +34,8 @@ export interface AwsClients {
   events: EventBridgeClient;
 }
 
-/** Builds the ECR and EventBridge clients with shared settings (e.g. a region). */
-export function createClients(config: { region?: string; maxAttempts?: number } = {}): AwsClients {
+/** Builds the ECR and EventBridge clients with shared settings (a region, a named profile of the AWS config files). */
+export function createClients(config: { region?: string; maxAttempts?: number; profile?: string } = {}): AwsClients {
   const shared = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
   return { ecr: createEcrClient(shared), events: createEventBridgeClient(shared) };
 }

@@ -1,5 +1,4 @@
 import type { ReplicationDestination, ReplicationRule, Repository } from '@aws-sdk/client-ecr';
-import { PolicyError } from '../errors';
 import { MAX_REPLICATION_DESTINATIONS, MAX_REPLICATION_FILTERS_PER_RULE, MAX_REPLICATION_RULES } from '../limits';
 import type { Policy } from '../policy';
 import {
@@ -128,25 +127,37 @@ function describeRule(rule: ReplicationRule): string {
 }
 
 /**
- * Rejects a policy whose replication names the registry itself (same account and region) as a
- * destination, which ECR refuses. Another region of the same account, or another account, is fine.
- * Throws a {@link PolicyError} naming each such destination.
+ * The policy's replication destinations that are the registry itself (same account and region), which ECR
+ * refuses, each as a note: one policy serves every target, and the region a target replicates to is often
+ * a target too. Another region of the same account, or another account, is a destination like any other.
+ *
+ * @example
+ * selfDestinationNotes(policy.replication.rules, { registryId: '123456789012', region: 'eu-west-1' });
+ * // [{ note: 'replication.rules[0].destinations[1]: 123456789012/eu-west-1 is this registry itself; skipped here' }]
  */
-export function checkReplicationDestinations(rules: readonly ReplicationRule[], source: RegistryIdentity): void {
-  const issues: string[] = [];
+export function selfDestinationNotes(rules: readonly ReplicationRule[], source: RegistryIdentity): PlanNote[] {
+  const notes: PlanNote[] = [];
   rules.forEach((rule, i) => {
     (rule.destinations ?? []).forEach((d, j) => {
-      if (d.region === source.region && d.registryId === source.registryId) {
-        issues.push(
-          `replication.rules[${i}].destinations[${j}]: ${d.registryId}/${d.region} is this registry itself; ` +
-            'ECR cannot replicate a registry to itself (use another region or another account)',
-        );
+      if (isSelf(d, source)) {
+        notes.push({
+          note: `replication.rules[${i}].destinations[${j}]: ${d.registryId}/${d.region} is this registry itself; skipped here (ECR cannot replicate a registry to itself)`,
+        });
       }
     });
   });
-  if (issues.length > 0) {
-    throw new PolicyError(`policy cannot be enforced on registry ${source.registryId} in ${source.region}:\n  ${issues.join('\n  ')}`, issues);
-  }
+  return notes;
+}
+
+function isSelf(destination: ReplicationDestination, source: RegistryIdentity): boolean {
+  return destination.region === source.region && destination.registryId === source.registryId;
+}
+
+/** The policy's rules without the destinations that are the registry itself; a rule left with none is dropped. */
+function withoutSelf(rules: readonly ReplicationRule[], source: RegistryIdentity): ReplicationRule[] {
+  return rules
+    .map((r) => ({ ...r, destinations: (r.destinations ?? []).filter((d) => !isSelf(d, source)) }))
+    .filter((r) => r.destinations.length > 0);
 }
 
 /** What ECR would refuse in a replication configuration: too many rules, destinations or filters. */
@@ -214,7 +225,8 @@ function mergeRules(current: readonly ReplicationRule[], additions: readonly Rep
  * - `replace`: the configuration must replicate exactly what the policy's rules say.
  *
  * Rules compare as sets of (repository filters, destination) pairs, so order and layout do not matter.
- * Throws a {@link PolicyError} when a policy destination is the registry itself; returns a
+ * A policy destination that is the registry itself is skipped (see {@link selfDestinationNotes} for the
+ * note that says so); returns a
  * `replication-over-limit` change (never sent) when the result would break ECR's limits; returns
  * `undefined` when the registry already complies.
  *
@@ -227,8 +239,7 @@ export function planReplication(
   source: RegistryIdentity,
 ): ReplicationChange | undefined {
   const mode = policy.replication.mode;
-  checkReplicationDestinations(policy.replication.rules, source);
-  const wanted = policy.replication.rules.map((r) => normaliseRule(r as ReplicationRule));
+  const wanted = withoutSelf(policy.replication.rules as ReplicationRule[], source).map(normaliseRule);
 
   let added: ReplicationRule[];
   let removed: ReplicationRule[] = [];
@@ -257,4 +268,19 @@ export function planReplication(
     return { kind: 'replication-over-limit', ...change, problems, reason: `${change.reason}; blocked: ${problems.join('; ')}` };
   }
   return { kind: 'put-replication-configuration', ...change };
+}
+
+/**
+ * The registry's replication plan and its notes: {@link planReplication}'s change, and a note for each policy
+ * destination skipped because it is the registry itself.
+ *
+ * @example
+ * const { change, notes } = planRegistryReplication(registry.replicationRules, policy, registry);
+ */
+export function planRegistryReplication(
+  current: readonly ReplicationRule[],
+  policy: Pick<Policy, 'replication'>,
+  source: RegistryIdentity,
+): { change: ReplicationChange | undefined; notes: PlanNote[] } {
+  return { change: planReplication(current, policy, source), notes: selfDestinationNotes(policy.replication.rules as ReplicationRule[], source) };
 }

@@ -12,7 +12,7 @@ import { walkOptionsFor } from '../walk-options';
 import { walkRepositories, type RepositoryWalk } from '../walker';
 import { deleteBudget, takeShare } from './budget';
 import { sendWorkItems, type WorkQueue } from './work-queue';
-import type { DeleteBudget, DispatchState, FanOutJob, RepositoriesWorkItem, WorkItem } from './work-item';
+import type { DeleteBudget, DispatchState, FanOutJob, RepositoriesWorkItem, WorkItem, WorkTarget } from './work-item';
 
 /** What a dispatcher and a worker need. */
 export interface FanOutDeps {
@@ -22,6 +22,8 @@ export interface FanOutDeps {
   queue: WorkQueue;
   log?: Log;
   now?: () => Date;
+  /** The clients of an item's target (policy `targets`); without it every item works with `ecr` and `events`. */
+  clientsFor?: (target: WorkTarget) => { ecr: ECRClient; events?: EventBridgeClient };
 }
 
 /** What one dispatcher invocation did. */
@@ -60,7 +62,7 @@ export async function dispatchJob<R extends JobReport>(
   job: Job<R>,
   deps: FanOutDeps,
   policy: Policy,
-  options: { deadline?: Deadline; run?: string } = {},
+  options: { deadline?: Deadline; run?: string; target?: WorkTarget } = {},
 ): Promise<DispatchReport> {
   const spec = job.fanOut;
   if (!spec) throw new FanOutError(`the ${job.name} job does not fan out`);
@@ -90,9 +92,9 @@ export async function startDispatch(
   deps: FanOutDeps,
   policy: Policy,
   job: FanOutJob,
-  options: { deadline?: Deadline; run?: string } = {},
+  options: { deadline?: Deadline; run?: string; target?: WorkTarget } = {},
 ): Promise<DispatchReport> {
-  return continueDispatch(deps, policy, { job, run: options.run ?? randomUUID(), sent: 0 }, options);
+  return continueDispatch(deps, policy, { job, ...(options.target ? { target: options.target } : {}), run: options.run ?? randomUUID(), sent: 0 }, options);
 }
 
 /** A walk over the repositories the policy covers; the skip tag is left to the workers. */
@@ -149,13 +151,13 @@ export async function continueDispatch(deps: FanOutDeps, policy: Policy, from: D
       log.info('dispatch counting continues in the worker', { run: state.run, counted: total });
       return report(false);
     }
-    state = { job: state.job, run: state.run, sent: state.sent, budget: deleteBudget(policy.cleanup.maxDeletesPerRun, total, perItem) };
+    state = { job: state.job, ...(state.target ? { target: state.target } : {}), run: state.run, sent: state.sent, budget: deleteBudget(policy.cleanup.maxDeletesPerRun, total, perItem) };
   }
 
   const pending: WorkItem[] = [];
   let names: string[] = [];
   const addItem = () => {
-    const base = { run: state.run, index: state.sent, names };
+    const base = { ...(state.target ? { target: state.target } : {}), run: state.run, index: state.sent, names };
     let item: RepositoriesWorkItem;
     if (state.job === 'cleanup' && state.budget) {
       const { share, budget } = takeShare(state.budget, state.sent);

@@ -20,8 +20,17 @@ const names = z
   .max(MAX_REPOSITORIES_PER_WORK_ITEM);
 const count = z.int().min(0);
 
+/** The target (account x region) an item works in; absent: the worker's own account and region. */
+export const WorkTargetSchema = z.strictObject({
+  accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  region: z.string().regex(/^[a-z]{2,4}(-[a-z]+)+-\d$/, 'must be an AWS region name'),
+});
+export type WorkTarget = z.infer<typeof WorkTargetSchema>;
+
 /** What every item carries: its run and its place in it. */
 const RunFields = {
+  /** Where the item works (policy `targets`); absent: the worker's own account and region. */
+  target: WorkTargetSchema.optional(),
   /** The scheduled run the item belongs to. */
   run: z.string().min(1).max(64),
   /** The item's number in its run (0, 1, ...). */
@@ -58,6 +67,8 @@ export const DeleteBudgetSchema = z.strictObject({
 /** Where a dispatch stands, passed on from one invocation to the next. */
 export const DispatchStateSchema = z.strictObject({
   job: z.enum(FAN_OUT_JOBS),
+  /** The target whose repositories are handed out; absent: the worker's own account and region. */
+  target: WorkTargetSchema.optional(),
   run: RunFields.run,
   /** Work items sent so far: the index of the next one. */
   sent: count,

@@ -86,8 +86,11 @@ async function runRepositoriesItem(deps: FanOutDeps, policy: Policy, item: Repos
  * const result = await runWorkItem({ ecr, events, queue, log }, policy, parseWorkItem(message.body), { deadline });
  */
 export async function runWorkItem(deps: FanOutDeps, policy: Policy, item: WorkItem, options: { deadline?: Deadline } = {}): Promise<WorkResult> {
-  if (item.kind === 'dispatch') return { kind: 'dispatch', report: await continueDispatch(deps, policy, item.state, options) };
-  return runRepositoriesItem(deps, policy, item, options.deadline);
+  // An item of a run over targets works with its target's clients.
+  const target = item.kind === 'dispatch' ? item.state.target : item.target;
+  const here = target && deps.clientsFor ? { ...deps, ...deps.clientsFor(target) } : deps;
+  if (item.kind === 'dispatch') return { kind: 'dispatch', report: await continueDispatch(here, policy, item.state, options) };
+  return runRepositoriesItem(here, policy, item, options.deadline);
 }
 
 /**

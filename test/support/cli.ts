@@ -1,5 +1,7 @@
 import { main } from '../../cli/main';
 import type { AwsClients } from '../../lib/aws/clients';
+import { createStsClient } from '../../lib/aws/sts-client';
+import { pinMotoAccount } from './aws';
 
 /** A writable stream that keeps what is written to it. */
 export function textSink(): { stream: NodeJS.WritableStream; text: () => string } {
@@ -24,6 +26,23 @@ export async function runCli(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = textSink();
   const err = textSink();
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream, env, clients });
+  // The caller is the clients' moto account (GetCallerIdentity answers with the pinned account).
+  const accountId = (clients as { accountId?: string }).accountId;
+  const sts = accountId ? pinMotoAccount(createStsClient({ region: await clients.ecr.config.region() }), accountId) : undefined;
+  const code = await main(argv, { stdout: out.stream, stderr: err.stream, env, clients, ...(sts ? { sts } : {}) });
   return { code, stdout: out.text(), stderr: err.text() };
+}
+
+/**
+ * The one target's entry of a job's JSON report (`{ targets: [entry], summary }`): the job's own report
+ * with the target's `accountId` and `region`.
+ *
+ * @example
+ * const report = onlyTarget(stdout) as AuditReport;
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a report as parsed JSON, typed by the caller
+export function onlyTarget(stdout: string): any {
+  const report = JSON.parse(stdout) as { targets?: unknown[] };
+  if (!Array.isArray(report.targets) || report.targets.length !== 1) throw new Error(`expected a report over one target, got ${stdout.slice(0, 200)}`);
+  return report.targets[0];
 }

@@ -42,6 +42,7 @@ export function useFaithfulEcr(options: UseFaithfulEcrOptions = {}): FaithfulEcr
     },
     setFaults: (faults) => started().setFaults(faults),
     setCoverage: (accountId, images) => started().setCoverage(accountId, images),
+    refuseAssumeRole: (accounts) => started().refuseAssumeRole(accounts),
     stats: () => started().stats(),
     stop: () => started().stop(),
   };

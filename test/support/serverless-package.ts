@@ -139,6 +139,8 @@ const SDK_SERVICES: Record<string, string> = {
   'client-ecr': 'ecr',
   'client-eventbridge': 'events',
   'client-sqs': 'sqs',
+  'client-sts': 'sts',
+  'client-organizations': 'organizations',
   'client-ecs': 'ecs',
   'client-lambda': 'lambda',
   'client-batch': 'batch',

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { disabledRegionAnswer, formParameters, refusedAssumeRole } from './target-faults';
 import { createArchiveStore } from './archive';
 import { createEcrLayer } from './ecr-layer';
 import { createEnricher, ECR_TARGET_PREFIX } from './enrich';
@@ -29,9 +30,11 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The name a request is counted under: the operation of `X-Amz-Target`, else `METHOD /path`. */
-function actionOf(req: IncomingMessage, target: string | undefined): string {
+/** The name a request is counted under: the operation of `X-Amz-Target`, else a query protocol's `Action` (STS), else `METHOD /path`. */
+function actionOf(req: IncomingMessage, target: string | undefined, body: Buffer): string {
   if (target) return target.slice(target.lastIndexOf('.') + 1);
+  const action = formParameters({ headers: req.headers, body })?.get('Action');
+  if (action) return action;
   return `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]}`;
 }
 
@@ -45,7 +48,8 @@ function answer(res: ServerResponse, response: HttpResponse): void {
  * Starts a loopback HTTP layer in front of moto_server that makes it answer like ECR: paged listings
  * with opaque `nextToken`s, the `tagStatus` filter, `subjectManifestDigest` / `artifactMediaType` in
  * DescribeImages, the archive storage class (UpdateImageStorageClass, `imageStatus`), Inspector2 ListCoverage
- * (seeded with `setCoverage`), and faults (throttling, 5xx, resets, latency) at seeded rates. Every other request
+ * (seeded with `setCoverage`), faults (throttling, 5xx, resets, latency) at seeded rates, an AssumeRole refused
+ * into the accounts of `refuseAssumeRole` (moto lets any role be assumed), and calls to `disabledRegions` refused. Every other request
  * (EventBridge, SQS, moto-api, ...) is forwarded unchanged. Faults are injected before forwarding,
  * so a faulted request never reaches moto.
  *
@@ -67,11 +71,13 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
   });
   const coverage = createCoverageStore();
   const counters: FaithfulEcrStats = { requests: 0, byAction: {}, injected: noFaults(), layerErrors: 0 };
+  let refusedAccounts = new Set(options.refuseAssumeRole ?? []);
+  const disabledRegions = new Set(options.disabledRegions ?? []);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const target = headerValue(req, 'x-amz-target');
-    const action = actionOf(req, target);
+    const action = actionOf(req, target, body);
     counters.requests++;
     counters.byAction[action] = (counters.byAction[action] ?? 0) + 1;
 
@@ -88,6 +94,8 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
     }
 
     const request: HttpRequest = { method: req.method ?? 'GET', path, headers: req.headers, body };
+    const refusal = refusedAssumeRole(request, refusedAccounts) ?? (path.startsWith(MOTO_API_PATH) ? undefined : disabledRegionAnswer(request, disabledRegions));
+    if (refusal) return answer(res, refusal);
     let response: HttpResponse;
     try {
       response = target?.startsWith(ECR_TARGET_PREFIX)
@@ -119,6 +127,9 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
   return {
     endpoint: `http://127.0.0.1:${port}`,
     setFaults: (rates) => faults.set(rates),
+    refuseAssumeRole: (accounts) => {
+      refusedAccounts = new Set(accounts);
+    },
     setCoverage: (accountId, images) => coverage.set(accountId, images),
     stats: () => ({
       requests: counters.requests,

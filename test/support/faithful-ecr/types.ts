@@ -26,6 +26,10 @@ export interface FaithfulEcrOptions {
   seed?: number;
   /** Add `subjectManifestDigest` / `artifactMediaType` to DescribeImages as ECR does (default true). */
   enrich?: boolean;
+  /** Accounts whose roles STS refuses to let anyone assume (HTTP 403 `AccessDenied`), as a member without the role. */
+  refuseAssumeRole?: string[];
+  /** Opt-in regions no account has enabled: ECR and EventBridge calls signed for them are refused (`UnrecognizedClientException`). */
+  disabledRegions?: string[];
   /**
    * Add each image's last scan (`imageScanStatus`, `imageScanFindingsSummary`) to DescribeImages as ECR does
    * (default false: it costs the layer one moto call per image, which large registries in benches do not need).
@@ -60,6 +64,8 @@ export interface FaithfulEcr {
   endpoint: string;
   /** Replaces the fault rates for the requests that follow. */
   setFaults(faults: FaultRates): void;
+  /** Replaces the accounts whose roles cannot be assumed. */
+  refuseAssumeRole(accounts: string[]): void;
   /** Replaces what Inspector2 ListCoverage answers for a moto account (moto has no Inspector coverage). */
   setCoverage(accountId: string, images: CoveredImage[]): void;
   /** A snapshot of the counters. */
