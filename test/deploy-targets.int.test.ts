@@ -88,7 +88,7 @@ describe('the member template', () => {
 
   it("scopes repository actions to the member's own repositories", () => {
     for (const s of memberStatements()) {
-      if (actionsOf(s).some((a) => a.startsWith('ecr:') && !['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration', 'ecr:ListPullTimeUpdateExclusions', 'ecr:PutReplicationConfiguration'].includes(a))) {
+      if (actionsOf(s).some((a) => a.startsWith('ecr:') && !['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration', 'ecr:ListPullTimeUpdateExclusions', 'ecr:PutReplicationConfiguration', 'ecr:RegisterPullTimeUpdateExclusion', 'ecr:DeregisterPullTimeUpdateExclusion'].includes(a))) {
         expect(s.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ecr:*:${AWS::AccountId}:repository/*' });
       }
     }
