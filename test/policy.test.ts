@@ -2,19 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PolicyError } from '../lib/errors';
+import { issuesOf } from './support/policy-issues';
 import { defaultPolicy, parsePolicy, policyFromLambdaEnv } from '../lib/policy';
 import { loadPolicyFile, loadPolicyFromEnv, parsePolicyText } from '../lib/policy-loader';
 
-function issuesOf(input: unknown): string[] {
-  try {
-    parsePolicy(input);
-  } catch (err) {
-    expect(err).toBeInstanceOf(PolicyError);
-    return (err as PolicyError).issues;
-  }
-  throw new Error('policy was accepted');
-}
 
 function tempFile(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-policy-'));

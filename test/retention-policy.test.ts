@@ -2,18 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PolicyError } from '../lib/errors';
+import { issuesOf } from './support/policy-issues';
 import { parsePolicy } from '../lib/policy';
 
-function issuesOf(input: unknown): string[] {
-  try {
-    parsePolicy(input);
-  } catch (err) {
-    expect(err).toBeInstanceOf(PolicyError);
-    return (err as PolicyError).issues;
-  }
-  throw new Error('policy was accepted');
-}
 
 const rule = { tags: ['pr-*'], olderThanDays: 30 };
 
