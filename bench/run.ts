@@ -5,12 +5,14 @@
  *   npm run bench -- --only registry --repos 200 --tagged 5 --untagged 5 --concurrency 8
  *   npm run bench -- --only walker,cold-start
  *   npm run bench -- --only targets --tagged 1 --untagged 1     # audit over 2 accounts x 3 regions x 200 repositories
+ *   npm run bench -- --only targets --tagged 1 --untagged 1 --rtt-ms 20 --target-runs 5
  *   npm run bench -- --only cli-start --runs 21
  *   npm run bench -- --only walker --walker-node-options=--max-semi-space-size=4
  *
  * Parts: `registry` (seed moto, then audit, enforce --apply twice and cleanup --apply through the CLI, calls
  * against the minimum), `walker` (200,000 images on a stubbed transport), `cold-start` (every function bundle),
- * `cli-start` (the built CLI's `--help` against `node -e 0`, alternated).
+ * `cli-start` (the built CLI's `--help` against `node -e 0`, alternated), `targets` (audit over every target
+ * against one, served by moto and then from its recording after `--rtt-ms`, `--target-runs` times each).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -54,6 +56,8 @@ async function bench(): Promise<void> {
       'target-accounts': { type: 'string', default: '2' },
       'target-regions': { type: 'string', default: 'us-east-1,eu-west-1,ap-south-1' },
       'target-repos': { type: 'string', default: '200' },
+      'rtt-ms': { type: 'string', default: '40' },
+      'target-runs': { type: 'string', default: '3' },
     },
   });
   const only = new Set((values.only ?? PARTS.join(',')).split(','));
@@ -99,6 +103,8 @@ async function bench(): Promise<void> {
       regions: String(values['target-regions']).split(','),
       concurrency: count(values, 'concurrency', 1),
       seedConcurrency: count(values, 'seed-concurrency', 1),
+      rttMs: count(values, 'rtt-ms', 0),
+      runs: count(values, 'target-runs', 1),
     });
     results.targets = r;
     console.log(`\n${renderTargets(r)}`);

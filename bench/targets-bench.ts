@@ -10,6 +10,7 @@ import { textSink } from '../test/support/cli';
 import { startFaithfulEcr } from '../test/support/faithful-ecr';
 import { auditMinimum, totalCalls, type Calls } from './minimum';
 import { benchPolicy, seededRepositories, type RegistryShape } from './registry-shape';
+import { startReplayProcess } from './replay-process';
 import { seedRegistry } from './seed-registry';
 
 /** Options of {@link targetsBench}. */
@@ -19,9 +20,13 @@ export interface TargetsBenchOptions {
   regions: string[];
   concurrency: number;
   seedConcurrency: number;
+  /** Round trip time added to every replayed answer. */
+  rttMs: number;
+  /** Replayed runs of each kind (one target, every target), alternated; the median is reported. */
+  runs: number;
 }
 
-/** One run's figures: calls by action as the layer saw them, against the minimum, and the wall time. */
+/** One run's figures: calls by action as the proxy in front of the server saw them, against the minimum, and the time. */
 export interface TargetsRun {
   targets: number;
   calls: Calls;
@@ -29,7 +34,17 @@ export interface TargetsRun {
   minimum: Calls;
   minimumTotal: number;
   wallMs: number;
+  /** CPU time of the bench's process (the CLI: ecr-keeper and the SDK; in the moto runs, the in-process faithful layer too). */
+  cpuMs: number;
   exitCode: number;
+}
+
+/** One target against every target, served one way. */
+export interface TargetsComparison {
+  one: TargetsRun;
+  all: TargetsRun;
+  /** all.wallMs / one.wallMs. */
+  wallRatio: number;
 }
 
 /** What {@link targetsBench} measured: the audit over every target, and over one target of the same registries. */
@@ -37,10 +52,10 @@ export interface TargetsBenchResult {
   shape: RegistryShape;
   accounts: number;
   regions: string[];
-  all: TargetsRun;
-  one: TargetsRun;
-  /** all.wallMs / one.wallMs. */
-  wallRatio: number;
+  /** Served by moto_server behind the faithful layer, one process for every registry: the first (recorded) runs. */
+  moto: TargetsComparison;
+  /** Served from the recording after `rttMs`, as regional endpoints would: the medians of `runs` alternated runs. */
+  replay: TargetsComparison & { rttMs: number; runs: number; misses: number; allWallMs: number[]; oneWallMs: number[] };
 }
 
 async function credentialsOf(sts: STSClient, accountId: string): Promise<AwsCredentialIdentity> {
@@ -55,19 +70,32 @@ function add(a: Calls, b: Calls, times = 1): Calls {
   return out;
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function compared(one: TargetsRun, all: TargetsRun): TargetsComparison {
+  return { one, all, wallRatio: all.wallMs / one.wallMs };
+}
+
 /**
  * The targets part of the bench: seeds `accounts` x `regions` registries of the same shape on one moto, then
- * runs `audit` through the CLI (as the first account, its credentials' region the first region) over every
- * target and over one target, every call counted by the faithful layer. The minimum over targets is the
- * audit's minimum per target, one AssumeRole per other account and the one GetCallerIdentity of the run.
+ * runs `audit` through the CLI (as the first account, its credentials' region the first region) over one
+ * target and over every target, twice over:
+ * - served by moto_server behind the faithful layer, every registry in that one Python process (these runs
+ *   are recorded by a replay proxy in a child process);
+ * - served from the recording after `rttMs`, `runs` times each, alternated: what AWS's regional endpoints
+ *   cost the client (a round trip; their work is not on this machine), so the wall time shows how the run
+ *   spreads over targets, not how fast moto is.
+ * Every call is counted by the proxy. The minimum over targets is the audit's minimum per target, one
+ * AssumeRole per other account and the one GetCallerIdentity of the run.
  *
  * @example
- * const r = await targetsBench({ shape: { repositories: 200, tagged: 1, untagged: 1 }, accounts: 2, regions: ['us-east-1', 'eu-west-1', 'ap-south-1'], concurrency: 8, seedConcurrency: 16 });
+ * const r = await targetsBench({ shape: { repositories: 200, tagged: 1, untagged: 1 }, accounts: 2, regions: ['us-east-1', 'eu-west-1', 'ap-south-1'], concurrency: 8, seedConcurrency: 16, rttMs: 40, runs: 3 });
  */
 export async function targetsBench(options: TargetsBenchOptions): Promise<TargetsBenchResult> {
   const repos = seededRepositories(options.shape);
   const moto = await startMotoServer();
   const layer = await startFaithfulEcr({ upstream: moto.endpoint });
+  const proxy = await startReplayProcess(layer.endpoint, options.rttMs);
   const previous = process.env.AWS_ENDPOINT_URL;
   try {
     const accounts = Array.from({ length: options.accounts }, newAccountId);
@@ -78,7 +106,7 @@ export async function targetsBench(options: TargetsBenchOptions): Promise<Target
         await seedRegistry(new ECRClient({ region, credentials: c, endpoint: moto.endpoint }), repos, { concurrency: options.seedConcurrency });
       }
     }
-    process.env.AWS_ENDPOINT_URL = layer.endpoint;
+    process.env.AWS_ENDPOINT_URL = proxy.endpoint;
     const hub = credentials[0]!;
     const home = options.regions[0]!;
 
@@ -86,7 +114,8 @@ export async function targetsBench(options: TargetsBenchOptions): Promise<Target
       const clients = createClients({ region: home });
       for (const c of [clients.ecr, clients.events]) c.config.credentials = async () => hub;
       const policy = { ...benchPolicy(accounts[0]!, options.shape), targets };
-      const before = layer.stats().byAction;
+      const before = (await proxy.stats()).byAction;
+      const cpuBefore = process.cpuUsage();
       const started = performance.now();
       const code = await main(['audit', '--format', 'json', '--concurrency', String(options.concurrency)], {
         stdout: textSink().stream,
@@ -98,18 +127,42 @@ export async function targetsBench(options: TargetsBenchOptions): Promise<Target
         organizations: new OrganizationsClient({ region: home, credentials: hub }),
       });
       const wallMs = performance.now() - started;
-      const after = layer.stats().byAction;
+      const cpu = process.cpuUsage(cpuBefore);
+      const after = (await proxy.stats()).byAction;
       const calls = Object.fromEntries(Object.keys(after).map((k) => [k, (after[k] ?? 0) - (before[k] ?? 0)]).filter(([, n]) => (n as number) > 0)) as Calls;
       const count = targets.accounts.length * targets.regions.length;
       const minimum = add(add({}, auditMinimum(repos), count), { AssumeRole: targets.accounts.length - 1, GetCallerIdentity: 1 });
-      return { targets: count, calls, actual: totalCalls(calls), minimum, minimumTotal: totalCalls(minimum), wallMs, exitCode: code };
+      return { targets: count, calls, actual: totalCalls(calls), minimum, minimumTotal: totalCalls(minimum), wallMs, cpuMs: (cpu.user + cpu.system) / 1000, exitCode: code };
     };
+    const oneTarget = { accounts: [accounts[0]!], regions: [home] };
+    const everyTarget = { accounts, regions: options.regions };
 
-    const one = await run({ accounts: [accounts[0]!], regions: [home] });
-    const all = await run({ accounts, regions: options.regions });
-    return { shape: options.shape, accounts: options.accounts, regions: options.regions, all, one, wallRatio: all.wallMs / one.wallMs };
+    const motoRuns = compared(await run(oneTarget), await run(everyTarget));
+    await proxy.setMode('replay');
+    const ones: TargetsRun[] = [];
+    const alls: TargetsRun[] = [];
+    for (let i = 0; i < options.runs; i++) {
+      ones.push(await run(oneTarget));
+      alls.push(await run(everyTarget));
+    }
+    const byWall = (runs: TargetsRun[]) => runs.find((r) => r.wallMs === median(runs.map((x) => x.wallMs)))!;
+    return {
+      shape: options.shape,
+      accounts: options.accounts,
+      regions: options.regions,
+      moto: motoRuns,
+      replay: {
+        ...compared(byWall(ones), byWall(alls)),
+        rttMs: options.rttMs,
+        runs: options.runs,
+        misses: (await proxy.stats()).misses,
+        oneWallMs: ones.map((r) => r.wallMs),
+        allWallMs: alls.map((r) => r.wallMs),
+      },
+    };
   } finally {
     process.env.AWS_ENDPOINT_URL = previous;
+    await proxy.stop();
     await layer.stop();
     await moto.stop();
   }
@@ -118,13 +171,20 @@ export async function targetsBench(options: TargetsBenchOptions): Promise<Target
 /** The figures for people. */
 export function renderTargets(r: TargetsBenchResult): string {
   const line = (name: string, t: TargetsRun) =>
-    `${name.padEnd(14)} ${String(t.targets).padStart(3)} targets  ${String(t.actual).padStart(6)} calls  minimum ${String(t.minimumTotal).padStart(6)}  ratio ${(t.actual / t.minimumTotal).toFixed(2)}  ${(t.wallMs / 1000).toFixed(1)} s  exit ${t.exitCode}`;
+    `${name.padEnd(14)} ${String(t.targets).padStart(3)} targets  ${String(t.actual).padStart(6)} calls  minimum ${String(t.minimumTotal).padStart(6)}  ratio ${(t.actual / t.minimumTotal).toFixed(2)}  ${(t.wallMs / 1000).toFixed(1)} s  cpu ${(t.cpuMs / 1000).toFixed(1)} s (${(t.cpuMs / t.actual).toFixed(2)} ms/call)  exit ${t.exitCode}`;
+  const secs = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(', ');
   return [
     `audit over targets: ${r.accounts} accounts x ${r.regions.length} regions (${r.regions.join(', ')}) x ${r.shape.repositories} repositories`,
-    line('one target', r.one),
-    line('all targets', r.all),
-    `wall time all/one: ${r.wallRatio.toFixed(2)}`,
-    `calls by action (all): ${JSON.stringify(r.all.calls)}`,
-    `minimum by action (all): ${JSON.stringify(r.all.minimum)}`,
+    'served by one moto_server behind the faithful layer (every registry in one Python process):',
+    line('  one target', r.moto.one),
+    line('  all targets', r.moto.all),
+    `  wall time all/one: ${r.moto.wallRatio.toFixed(2)}`,
+    `served from the recording after a ${r.replay.rttMs} ms round trip (median of ${r.replay.runs}; ${r.replay.misses} calls not in the recording):`,
+    line('  one target', r.replay.one),
+    line('  all targets', r.replay.all),
+    `  runs: one ${secs(r.replay.oneWallMs)} s; all ${secs(r.replay.allWallMs)} s`,
+    `  wall time all/one: ${r.replay.wallRatio.toFixed(2)}`,
+    `calls by action (all): ${JSON.stringify(r.replay.all.calls)}`,
+    `minimum by action (all): ${JSON.stringify(r.replay.all.minimum)}`,
   ].join('\n');
 }
