@@ -1,3 +1,4 @@
+import { zeroed } from '../lib/targets/execute';
 import { describe, expect, it } from 'vitest';
 import { aggregateTargets, sumSummaries } from '../lib/targets/aggregate';
 import { renderByTarget } from '../lib/targets/render';
@@ -104,5 +105,12 @@ describe('renderByTarget', () => {
 
   it("renders a single target as the job alone, as before targets", () => {
     expect(renderByTarget(aggregateTargets([{ target: TARGETS[0]!, result: result(2, 0) }], empty), 'table', one)).toBe('2 repositories\n');
+  });
+});
+
+describe("a failed target's summary", () => {
+  it('counts nothing, lists nothing, is not complete and has no cursor; the run mode is kept', () => {
+    const done = { repositories: 3, complete: true, cursor: 'eyJ4IjoxfQ', mode: 'apply', inUseFailures: ['ecs'], deleted: { count: 2, bytes: 9 } };
+    expect(zeroed(done)).toEqual({ repositories: 0, complete: false, mode: 'apply', inUseFailures: [], deleted: { count: 0, bytes: 0 } });
   });
 });

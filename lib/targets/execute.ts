@@ -24,11 +24,17 @@ export interface TargetsJobReport<R extends JobReport> {
   summary: Partial<R['summary']> & TargetTotals;
 }
 
-/** A summary with every number set to 0 (nested ones too): what a target that failed as a whole counts. */
-function zeroed<S>(summary: S): S {
+/**
+ * What a target that failed as a whole counts, from another target's summary: every number 0 (nested ones
+ * too), every list empty, `complete` false and no `cursor` (nothing of that target was done, nor can be resumed).
+ * Other values (the run's `mode`) are kept.
+ */
+export function zeroed<S>(summary: S): S {
   if (typeof summary === 'number') return 0 as S;
-  if (summary === null || typeof summary !== 'object' || Array.isArray(summary)) return summary;
-  return Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, zeroed(v)])) as S;
+  if (Array.isArray(summary)) return [] as S;
+  if (summary === null || typeof summary !== 'object') return summary;
+  const entries = Object.entries(summary).filter(([k]) => k !== 'cursor');
+  return Object.fromEntries(entries.map(([k, v]) => [k, k === 'complete' ? false : zeroed(v)])) as S;
 }
 
 /** Options of {@link executeOverTargets}. */
