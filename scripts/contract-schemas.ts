@@ -17,6 +17,17 @@ const ROOT = resolve(import.meta.dirname, '..');
 /** Where the contracts' JSON Schemas are kept. */
 export const SCHEMAS_DIR = join(ROOT, 'schemas');
 
+/** What a report schema describes, by its name (`audit-report`, `audit-targets-report`, `scan-report`). */
+function reportDescription(name: string): string {
+  const bumped = '`schemaVersion` is bumped when its shape changes.';
+  const job = name.replace(/(-targets)?-report$/, '');
+  if (name.endsWith('-targets-report')) {
+    return `The JSON document of \`ecr-keeper ${job} --format json\`: the report over targets, one entry per account x region (each an \`${job}-report\` with its accountId and region, or the error that stopped that target) and the summed summary; ${bumped}`;
+  }
+  if (job === 'scan') return `The JSON report of \`ecr-keeper scan --format json\`; ${bumped}`;
+  return `One target's ${job} report: a scheduled function's full report, and each entry of \`targets\` in the JSON document of \`ecr-keeper ${job} --format json\` (${job}-targets-report); ${bumped}`;
+}
+
 /**
  * Every contract schema file: its path under schemas/ and its text.
  *
@@ -29,7 +40,7 @@ export function contractSchemaFiles(): { path: string; text: string }[] {
   return [
     ...Object.entries(REPORT_SCHEMAS).map(([name, schema]) => ({
       path: `${name}.schema.json`,
-      text: text(schema, `The JSON report of \`ecr-keeper ${name.replace(/-report$/, '')} --format json\`; \`schemaVersion\` is bumped when its shape changes.`),
+      text: text(schema, reportDescription(name)),
     })),
     ...Object.entries(EVENT_DETAIL_SCHEMAS).map(([detailType, schema]) => ({
       path: `events/${eventSchemaName(detailType)}.schema.json`,

@@ -1,8 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Ajv2020 } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onPushHandler } from '../functions/on-push';
 import { auditJob } from '../lib/audit/job';
@@ -11,30 +9,25 @@ import { EVENT_DETAIL_SCHEMAS, eventSchemaName } from '../lib/contracts/events';
 import { EVENT_DETAIL_VERSION } from '../lib/events/version';
 import { executeJob } from '../lib/job/execute';
 import { REPORT_SCHEMA_VERSION } from '../lib/job/types';
+import { TARGETS_REPORT_SCHEMA_VERSION } from '../lib/targets/execute';
 import { parsePolicy } from '../lib/policy';
 import { SCHEMAS_DIR, contractSchemaFiles } from '../scripts/contract-schemas';
 import { motoClients } from './support/aws';
 import { runCli } from './support/cli';
+import { contractSchema, expectContract } from './support/contract';
 import { captureEvents, type CapturedEvent } from './support/event-capture';
 import { lambdaContext } from './support/lambda';
 import { SAMPLE_POLICY, pushEvent, seedSampleRegistry, type SampleRegistry } from './support/sample-registry';
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats.default(ajv);
-const schemaFile = (path: string) => JSON.parse(readFileSync(join(SCHEMAS_DIR, path), 'utf8')) as object;
-const reportSchema = (job: string) => ajv.compile(schemaFile(`${job}-report.schema.json`));
-
-/** Asserts `value` is valid against `validate`, printing ajv's complaints when it is not. */
-function expectValid(validate: ReturnType<typeof ajv.compile>, value: unknown, what: string): void {
-  const valid = validate(value);
-  expect(valid, `${what}: ${ajv.errorsText(validate.errors, { separator: '\n' })}`).toBe(true);
-}
+const reportSchema = (job: string) => contractSchema(`${job}-report.schema.json`);
 
 const policyEnv = { ECR_KEEPER_POLICY: JSON.stringify(SAMPLE_POLICY) };
 let clients: ReturnType<typeof motoClients>;
 let sample: SampleRegistry;
 let events: CapturedEvent[];
 const reports: Record<string, unknown> = {};
+/** The CLI's JSON documents of the jobs that run over targets, whole (schemaVersion 2). */
+const documents: Record<string, unknown> = {};
 
 beforeAll(async () => {
   clients = motoClients();
@@ -44,8 +37,9 @@ beforeAll(async () => {
     const r = await runCli([...argv, '--format', 'json'], clients, policyEnv);
     if (r.code !== exitCode) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.stderr}`);
     const parsed = JSON.parse(r.stdout) as { targets?: Record<string, unknown>[] };
-    // A job's report over targets (schemaVersion 2) has no JSON Schema yet: its one entry is the job's own report.
     if (!Array.isArray(parsed.targets)) return parsed;
+    // A job over targets prints its report over targets; its one entry is the job's own report, where it ran.
+    documents[[argv[0], argv.includes('--apply') ? 'apply' : 'dry-run'].join(' ')] = parsed;
     const { accountId: _accountId, region: _region, ...entry } = parsed.targets[0] ?? {};
     return entry;
   };
@@ -85,8 +79,18 @@ describe('real output against the JSON Schemas', () => {
   it('every JSON report of the CLI, in both modes, validates and carries its schemaVersion', () => {
     for (const [what, report] of Object.entries(reports)) {
       expect((report as { schemaVersion: unknown }).schemaVersion, what).toBe(REPORT_SCHEMA_VERSION);
-      expectValid(reportSchema(what.split(' ')[0]!), report, what);
+      expectContract(`${what.split(' ')[0]!}-report.schema.json`, report, what);
     }
+  });
+
+  it("every job's JSON document over targets validates whole, and carries its own schemaVersion", () => {
+    expect(Object.keys(documents).sort()).toEqual(['audit dry-run', 'cleanup apply', 'cleanup dry-run', 'enforce apply', 'enforce dry-run']);
+    for (const [what, document] of Object.entries(documents)) {
+      expect((document as { schemaVersion: unknown }).schemaVersion, what).toBe(TARGETS_REPORT_SCHEMA_VERSION);
+      expectContract(`${what.split(' ')[0]!}-targets-report.schema.json`, document, what);
+    }
+    // One job's document is not another's.
+    expect(contractSchema('enforce-targets-report.schema.json')(documents['audit dry-run'])).toBe(false);
   });
 
   it('the reports did real work: changes planned and applied, images deleted, a verdict', () => {
@@ -100,8 +104,7 @@ describe('real output against the JSON Schemas', () => {
     expect([...types].sort()).toEqual(Object.keys(EVENT_DETAIL_SCHEMAS).sort());
     for (const event of events) {
       expect(event.detail.version, event['detail-type']).toBe(EVENT_DETAIL_VERSION);
-      const validate = ajv.compile(schemaFile(`events/${eventSchemaName(event['detail-type'])}.schema.json`));
-      expectValid(validate, event.detail, event['detail-type']);
+      expectContract(`events/${eventSchemaName(event['detail-type'])}.schema.json`, event.detail, event['detail-type']);
     }
   });
 
@@ -110,7 +113,7 @@ describe('real output against the JSON Schemas', () => {
     expect(reportSchema('audit')({ ...audit, schemaVersion: 2 })).toBe(false);
     expect(reportSchema('audit')({ ...audit, summary: { ...(audit.summary as object), surprise: 1 } })).toBe(false);
     const enforced = events.find((e) => e['detail-type'] === 'ECR Keeper Setting Enforced')!;
-    const validate = ajv.compile(schemaFile('events/setting-enforced.schema.json'));
+    const validate = contractSchema('events/setting-enforced.schema.json');
     const { version: _version, ...unversioned } = enforced.detail;
     expect(validate(unversioned)).toBe(false);
   });

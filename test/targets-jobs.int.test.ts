@@ -9,6 +9,7 @@ import type { PolicyInput } from '../lib/policy';
 import { imageManifest, pushImage } from '../scripts/seed/images';
 import { newAccountId } from './support/aws';
 import { textSink } from './support/cli';
+import { expectContract } from './support/contract';
 import { startFaithfulEcr, type FaithfulEcr } from './support/faithful-ecr';
 
 /**
@@ -87,7 +88,10 @@ async function cliAs(w: World, argv: string[], policy: PolicyInput) {
     sts: new STSClient({ region: 'us-east-1', credentials }),
     organizations: new OrganizationsClient({ region: 'us-east-1', credentials }),
   });
-  return { code, report: out.text() ? JSON.parse(out.text()) : undefined, stderr: err.text() };
+  const report = out.text() ? JSON.parse(out.text()) : undefined;
+  // Every document a job prints over targets keeps its contract, failed targets and all.
+  if (report) expectContract(`${argv[0]}-targets-report.schema.json`, report, argv.join(' '));
+  return { code, report, stderr: err.text() };
 }
 
 const places = (report: { targets: { accountId: string; region: string }[] }) => report.targets.map((t) => `${t.accountId}/${t.region}`);
@@ -138,6 +142,11 @@ describe('jobs over 2 accounts x 2 regions', () => {
       [REFUSED, 'eu-west-1', 'AccessDenied'],
     ]);
     expect(report.summary).toMatchObject({ targets: 6, failedTargets: 2 });
+    // A target that failed counts nothing and says it is not complete, whatever the others did.
+    for (const t of report.targets.filter((e: { error?: unknown }) => e.error)) {
+      expect(t.summary).toMatchObject({ repositories: 0, changes: 0, applied: 0, complete: false });
+      expect(t.summary).not.toHaveProperty('cursor');
+    }
     expect((await state(ecrOf(w.memberCredentials, 'eu-west-1'))).mutability).toBe('IMMUTABLE');
   });
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { MODES } from '../job/mode';
 import { REPORT_SCHEMA_VERSION } from '../job/types';
+import { TARGETS_REPORT_SCHEMA_VERSION } from '../targets/execute';
 import { SEVERITIES } from '../policy';
 
 /**
@@ -195,10 +196,48 @@ export const ScanReportSchema = z
   })
   .meta({ title: 'ecr-keeper scan report' });
 
-/** Every report's schema, by the file it is written to under schemas/. */
+/** Where a target is: the account and the region of its registry. */
+const targetWhere = { accountId: z.string().regex(/^\d{12}$/), region: z.string().min(1) };
+
+/**
+ * The report over targets that a job's `--format json` prints (`schemaVersion` 2): one entry per account x
+ * region, each the job's own report with its `accountId` and `region`, or, for a target that failed as a whole
+ * (AssumeRole refused, region not enabled), empty lists, a zeroed summary and the `error` with its AWS code.
+ * The top-level `summary` adds up the targets' summaries (a value the targets disagree on is left out) and
+ * counts `targets` and `failedTargets`.
+ */
+function targetsReport<J extends string, S extends z.ZodRawShape>(job: J, mode: z.ZodType, report: z.ZodObject<S>, summary: z.ZodObject) {
+  const failedTarget = z.strictObject({
+    ...targetWhere,
+    repositories: z.array(z.unknown()).max(0),
+    failures: z.array(RepositoryFailureSchema).max(0),
+    missing: z.array(z.string()).max(0),
+    summary: summary.partial(),
+    error: ErrorInfoSchema,
+  });
+  return z
+    .strictObject({
+      schemaVersion: z.literal(TARGETS_REPORT_SCHEMA_VERSION),
+      job: z.literal(job),
+      mode,
+      generatedAt: z.iso.datetime(),
+      targets: z.array(z.union([report.extend(targetWhere), failedTarget])),
+      summary: summary.partial().extend({ targets: count, failedTargets: count }),
+    })
+    .meta({ title: `ecr-keeper ${job} report over targets` });
+}
+
+export const AuditTargetsReportSchema = targetsReport('audit', z.literal('dry-run'), AuditReportSchema, AuditReportSchema.shape.summary);
+export const EnforceTargetsReportSchema = targetsReport('enforce', z.enum(MODES), EnforceReportSchema, EnforceReportSchema.shape.summary);
+export const CleanupTargetsReportSchema = targetsReport('cleanup', z.enum(MODES), CleanupReportSchema, CleanupReportSchema.shape.summary);
+
+/** Every report's schema, by the file it is written to under schemas/, and what it is the schema of. */
 export const REPORT_SCHEMAS = {
   'audit-report': AuditReportSchema,
   'enforce-report': EnforceReportSchema,
   'cleanup-report': CleanupReportSchema,
   'scan-report': ScanReportSchema,
+  'audit-targets-report': AuditTargetsReportSchema,
+  'enforce-targets-report': EnforceTargetsReportSchema,
+  'cleanup-targets-report': CleanupTargetsReportSchema,
 } as const;
