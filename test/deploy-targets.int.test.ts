@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePolicy } from '../lib/policy';
 import { readCfnYaml } from './support/cfn-yaml';
 import { matchesPattern } from './support/event-pattern';
 import { sampleEvent } from './support/sample-events';
@@ -35,7 +36,7 @@ const isRead = (action: string) => /^[a-z0-9-]+:(Describe|Get|List|BatchGet)/.te
 /**
  * Actions on the registry a hub function role allows: what a member role must allow too. Logs, queues, the
  * hub's bus, its verdict table, its in-use list and its own continuations (lambda:InvokeFunction) stay in the hub;
- * the skip tag's Deny guards the hub's own registry (in members the runs skip tagged repositories themselves).
+ * the skip tag's Deny is a statement of its own in members (MemberSkipTagDeny), checked apart.
  */
 const registryActions = (statements: Statement[]) =>
   statements
@@ -84,6 +85,22 @@ describe('the member template', () => {
     expect(readPolicy.flatMap(actionsOf).filter((a: string) => !isRead(a))).toEqual([]);
     expect(member.Resources.MemberWritePolicy.Condition).toBe('CreateWritePolicy');
     expect(member.Parameters.AllowWrites.Default).toBe('false');
+  });
+
+  it("denies every ECR write in a repository tagged with the skip tag, as the hub's own roles do, when writes are allowed", () => {
+    const deny = member.Resources.MemberSkipTagDeny;
+    expect(deny.Condition).toBe('CreateWritePolicy');
+    expect(deny.Properties.RoleName).toEqual({ Ref: 'MemberRole' });
+    // The document is text for Fn::Sub (the tag key is a parameter): substitute as CloudFormation would.
+    const values: Record<string, string> = { SkipTag: member.Parameters.SkipTag.Default, 'AWS::Partition': 'aws', 'AWS::AccountId': '222222222222' };
+    const text = (deny.Properties.PolicyDocument['Fn::Sub'] as string).replace(/\$\{([\w:]+)\}/g, (_, name: string) => values[name] ?? `<${name}>`);
+    const [statement, ...others] = (JSON.parse(text) as { Statement: Statement[] }).Statement;
+    expect(others).toEqual([]);
+    const hubDeny = roleStatements(hub, 'cleanup').find((s) => s.Sid === 'HonourSkipTag')!;
+    expect(statement).toMatchObject({ Effect: 'Deny', Action: hubDeny.Action, Resource: 'arn:aws:ecr:*:222222222222:repository/*' });
+    expect(statement!.Condition).toEqual({ StringEqualsIgnoreCase: { 'aws:ResourceTag/ecr-keeper:skip': 'true' } });
+    // The default is the policy's default skip tag.
+    expect(values.SkipTag).toBe(parsePolicy({}).repositories.skipTag);
   });
 
   it("scopes repository actions to the member's own repositories", () => {
