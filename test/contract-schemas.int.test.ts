@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { onPushHandler } from '../functions/on-push';
 import { auditJob } from '../lib/audit/job';
 import { cleanupJob } from '../lib/cleanup/job';
+import { rescanJob } from '../lib/rescan/job';
 import { EVENT_DETAIL_SCHEMAS, eventSchemaName } from '../lib/contracts/events';
 import { EVENT_DETAIL_VERSION } from '../lib/events/version';
 import { executeJob } from '../lib/job/execute';
@@ -49,12 +50,17 @@ beforeAll(async () => {
   reports['cleanup dry-run'] = await json(['cleanup']);
   reports['enforce apply'] = await json(['enforce', '--apply']);
   reports['cleanup apply'] = await json(['cleanup', '--apply']);
+  // Every image was scanned on push just now: --older-than-days 0 makes them due.
+  reports['rescan dry-run'] = await json(['rescan']);
   // moto's fake scan has a HIGH finding: the verdict fails the policy (exit 4).
   reports.scan = await json(['scan', 'svc/api:v1', '--wait', '30'], 4);
   // The summary events, as the scheduled functions publish them; the scan verdict, as the push handler does.
   const policy = parsePolicy(SAMPLE_POLICY);
   await executeJob(auditJob, clients, policy, { mode: 'dry-run' }, { publish: true });
   await executeJob(cleanupJob, clients, policy, { mode: 'dry-run' }, { publish: true });
+  // The rescan's report in apply mode, and its summary event, as its scheduled function publishes it when it
+  // started scans (a scan started is not due again: this is the run that starts them).
+  reports['rescan apply'] = await executeJob(rescanJob, clients, policy, { mode: 'apply' }, { publish: true });
   const onPush = onPushHandler({ clients, logger: new Logger({ logLevel: 'SILENT' }), policy: () => policy });
   await onPush(pushEvent(clients.accountId, 'svc/web', sample.tagged['svc/web']!) as never, lambdaContext());
   events = await capture.drain();
@@ -70,7 +76,7 @@ describe('the contracts\' JSON Schemas', () => {
 
   it('have one event schema for every event ecr-keeper publishes', () => {
     expect(Object.keys(EVENT_DETAIL_SCHEMAS).sort()).toEqual(
-      ['ECR Keeper Audit Summary', 'ECR Keeper Cleanup Summary', 'ECR Keeper Scan Verdict', 'ECR Keeper Setting Enforced'].sort(),
+      ['ECR Keeper Audit Summary', 'ECR Keeper Cleanup Summary', 'ECR Keeper Rescan Summary', 'ECR Keeper Scan Verdict', 'ECR Keeper Setting Enforced'].sort(),
     );
   });
 });
@@ -84,7 +90,7 @@ describe('real output against the JSON Schemas', () => {
   });
 
   it("every job's JSON document over targets validates whole, and carries its own schemaVersion", () => {
-    expect(Object.keys(documents).sort()).toEqual(['audit dry-run', 'cleanup apply', 'cleanup dry-run', 'enforce apply', 'enforce dry-run']);
+    expect(Object.keys(documents).sort()).toEqual(['audit dry-run', 'cleanup apply', 'cleanup dry-run', 'enforce apply', 'enforce dry-run', 'rescan dry-run']);
     for (const [what, document] of Object.entries(documents)) {
       expect((document as { schemaVersion: unknown }).schemaVersion, what).toBe(TARGETS_REPORT_SCHEMA_VERSION);
       expectContract(`${what.split(' ')[0]!}-targets-report.schema.json`, document, what);
@@ -97,6 +103,7 @@ describe('real output against the JSON Schemas', () => {
     expect((reports['enforce apply'] as { summary: { applied: number } }).summary.applied).toBeGreaterThan(0);
     expect((reports['cleanup apply'] as { summary: { deleted: { count: number } } }).summary.deleted.count).toBeGreaterThan(0);
     expect((reports.scan as { kind: string }).kind).toBe('verdict');
+    expect((reports['rescan apply'] as { outcomes: { kind: string }[] }).outcomes.filter((o) => o.kind === 'started').length).toBeGreaterThan(0);
   });
 
   it('every event published to the bus, read back from moto, validates and carries its version', () => {

@@ -5,7 +5,9 @@ import { SETTING_ENFORCED_DETAIL_TYPE } from '../enforce/enforced-event';
 import { EVENT_DETAIL_VERSION } from '../events/version';
 import { MODES } from '../job/mode';
 import { SCAN_VERDICT_DETAIL_TYPE } from '../scan/verdict-event';
-import { CleanupRulesSchema, ErrorInfoSchema, ImageTallySchema, scanVerdictFields } from './reports';
+import { REPORT_SCHEMA_VERSION } from '../job/types';
+import { RESCAN_SUMMARY_DETAIL_TYPE } from '../rescan/summary-event';
+import { CleanupRulesSchema, ErrorInfoSchema, ImageTallySchema, RescanSkipsSchema, scanVerdictFields } from './reports';
 
 /**
  * The `detail` of every event ecr-keeper publishes, as a contract (see ./reports.ts for the approach):
@@ -72,12 +74,40 @@ export const ScanVerdictDetailSchema = z
   })
   .meta({ title: SCAN_VERDICT_DETAIL_TYPE });
 
+export const RescanSummaryDetailSchema = z
+  .strictObject({
+    version,
+    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    job: z.literal('rescan'),
+    mode: z.enum(MODES),
+    scanType: z.enum(['BASIC', 'ENHANCED']),
+    note: z.string().optional(),
+    rescanAfterDays: z.number().min(0),
+    planned: z.strictObject({
+      count,
+      images: z.array(z.strictObject({ repositoryName: z.string(), imageDigest: z.string(), reason: z.string() })),
+      truncated: z.boolean(),
+    }),
+    started: count.optional(),
+    scannedToday: count.optional(),
+    skippedOnStart: count.optional(),
+    failed: count.optional(),
+    skipped: RescanSkipsSchema,
+    inUse: z.strictObject({ sources: z.array(z.string()), inScope: count, failedSources: z.array(z.string()) }),
+    failures: z.array(z.strictObject({ repositoryName: z.string(), imageDigest: z.string().optional(), code: z.string(), message: z.string() })),
+    failuresTruncated: z.boolean(),
+    summary: z.looseObject({ repositories: count, excluded: count, complete: z.boolean() }),
+    fanOut,
+  })
+  .meta({ title: RESCAN_SUMMARY_DETAIL_TYPE });
+
 /** Every event's detail schema, by its detail-type. */
 export const EVENT_DETAIL_SCHEMAS = {
   [AUDIT_SUMMARY_DETAIL_TYPE]: AuditSummaryDetailSchema,
   [CLEANUP_SUMMARY_DETAIL_TYPE]: CleanupSummaryDetailSchema,
   [SETTING_ENFORCED_DETAIL_TYPE]: SettingEnforcedDetailSchema,
   [SCAN_VERDICT_DETAIL_TYPE]: ScanVerdictDetailSchema,
+  [RESCAN_SUMMARY_DETAIL_TYPE]: RescanSummaryDetailSchema,
 } as const;
 
 /** `ECR Keeper Scan Verdict` -> `scan-verdict`: the event's file name under schemas/events/. */

@@ -196,6 +196,46 @@ export const ScanReportSchema = z
   })
   .meta({ title: 'ecr-keeper scan report' });
 
+const RescanItemSchema = z.strictObject({
+  kind: z.literal('start-scan'),
+  repositoryName: z.string(),
+  repositoryArn: z.string().optional(),
+  imageDigest: z.string(),
+  imageTags: z.array(z.string()),
+  reason: z.string(),
+});
+
+/** The counts of images a rescan left out, by why. */
+export const RescanSkipsSchema = z.strictObject({ notDue: count, outOfScope: count, scanning: count, unsupported: count, optedOutRepositories: count });
+
+export const RescanReportSchema = z
+  .strictObject({
+    ...jobReport('rescan', z.enum(MODES)),
+    scanType: z.enum(['BASIC', 'ENHANCED']),
+    note: z.string().optional(),
+    rescanAfterDays: z.number().min(0),
+    rescanPushedWithinDays: z.number().min(0),
+    planned: z.array(RescanItemSchema),
+    outcomes: z.array(
+      z.discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('started'), item: RescanItemSchema }),
+        z.strictObject({ kind: z.literal('scanned-today'), item: RescanItemSchema, reason: z.string() }),
+        z.strictObject({ kind: z.literal('skipped'), item: RescanItemSchema, reason: z.string() }),
+        z.strictObject({ kind: z.literal('failed'), item: RescanItemSchema, error: ErrorInfoSchema }),
+      ]),
+    ),
+    judgeable: z.array(z.strictObject({ repositoryName: z.string(), repositoryArn: z.string().optional(), imageDigest: z.string(), imageTags: z.array(z.string()) })),
+    skipped: RescanSkipsSchema,
+    inUse: z.strictObject({
+      sources: z.array(z.string()),
+      images: count,
+      inScope: count,
+      failures: z.array(z.strictObject({ source: z.string(), error: ErrorInfoSchema })),
+    }),
+    summary: z.strictObject(jobSummary),
+  })
+  .meta({ title: 'ecr-keeper rescan report' });
+
 /** Where a target is: the account and the region of its registry. */
 const targetWhere = { accountId: z.string().regex(/^\d{12}$/), region: z.string().min(1) };
 
@@ -230,6 +270,7 @@ function targetsReport<J extends string, S extends z.ZodRawShape>(job: J, mode: 
 export const AuditTargetsReportSchema = targetsReport('audit', z.literal('dry-run'), AuditReportSchema, AuditReportSchema.shape.summary);
 export const EnforceTargetsReportSchema = targetsReport('enforce', z.enum(MODES), EnforceReportSchema, EnforceReportSchema.shape.summary);
 export const CleanupTargetsReportSchema = targetsReport('cleanup', z.enum(MODES), CleanupReportSchema, CleanupReportSchema.shape.summary);
+export const RescanTargetsReportSchema = targetsReport('rescan', z.enum(MODES), RescanReportSchema, RescanReportSchema.shape.summary);
 
 /** Every report's schema, by the file it is written to under schemas/, and what it is the schema of. */
 export const REPORT_SCHEMAS = {
@@ -237,7 +278,9 @@ export const REPORT_SCHEMAS = {
   'enforce-report': EnforceReportSchema,
   'cleanup-report': CleanupReportSchema,
   'scan-report': ScanReportSchema,
+  'rescan-report': RescanReportSchema,
   'audit-targets-report': AuditTargetsReportSchema,
   'enforce-targets-report': EnforceTargetsReportSchema,
   'cleanup-targets-report': CleanupTargetsReportSchema,
+  'rescan-targets-report': RescanTargetsReportSchema,
 } as const;

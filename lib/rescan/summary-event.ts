@@ -1,4 +1,5 @@
 import type { KeeperEvent } from '../events/publish';
+import { EVENT_DETAIL_VERSION } from '../events/version';
 import type { PublishContext } from '../job/types';
 import { rescanSummary } from './response';
 import type { RescanReport } from './run';
@@ -18,5 +19,5 @@ export function rescanSummaryEvents(report: RescanReport, context: PublishContex
   const failed = report.failures.length > 0 || report.outcomes.some((o) => o.kind === 'failed');
   const started = report.outcomes.some((o) => o.kind === 'started');
   if (!failed && !started) return [];
-  return [{ detailType: RESCAN_SUMMARY_DETAIL_TYPE, detail: { ...rescanSummary(report), ...(context.fanOut ? { fanOut: context.fanOut } : {}) } }];
+  return [{ detailType: RESCAN_SUMMARY_DETAIL_TYPE, detail: { version: EVENT_DETAIL_VERSION, ...rescanSummary(report), ...(context.fanOut ? { fanOut: context.fanOut } : {}) } }];
 }
