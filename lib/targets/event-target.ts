@@ -111,7 +111,17 @@ export type EventTargetDecision = { kind: 'target'; target: Target } | { kind: '
 export function targetOfEvent(event: PlacedEvent, scope: TargetScope): EventTargetDecision {
   const place = eventPlace(event);
   if (!place) return { kind: 'ignore', reason: 'the event names no account and region' };
-  const where = `${targetKey(place)} (from the ${place.from})`;
+  return targetInScope(place, scope, `${targetKey(place)} (from the ${place.from})`);
+}
+
+/**
+ * The target at `place` when it is in `scope`, or `ignore` with the reason (`where` names the place in it):
+ * its partition, account and region must all be the targets'. Pure.
+ *
+ * @example
+ * targetInScope({ accountId: '222222222222', region: 'eu-west-1', partition: 'aws' }, scope, 'the request\'s target');
+ */
+export function targetInScope(place: { accountId: string; region: string; partition: Partition | undefined }, scope: TargetScope, where: string): EventTargetDecision {
   if (place.partition !== scope.partition) {
     return { kind: 'ignore', reason: `${where} is in partition ${place.partition ?? 'unknown'}, the targets are in ${scope.partition}` };
   }
