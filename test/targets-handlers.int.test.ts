@@ -157,6 +157,56 @@ describe('scheduled jobs run over the targets', () => {
   });
 });
 
+describe('a scheduled run over targets at its deadline', () => {
+  it('hands each target on to a continuation that carries it, and the continuation works that target only', async () => {
+    const { hub, member, runtime } = await setUp();
+    const memberEu = await memberEcr(member, 'eu-west-1');
+    await memberEu.send(new CreateRepositoryCommand({ repositoryName: 'team/api', imageTagMutability: 'MUTABLE' }));
+    await hub.ecr.send(new CreateRepositoryCommand({ repositoryName: 'team/api', imageTagMutability: 'MUTABLE' }));
+    const continuations: Record<string, unknown>[] = [];
+    const handing = { ...runtime, handOn: async (_arn: string, request: object) => void continuations.push(request as Record<string, unknown>) };
+
+    // Less time than the handler keeps back to answer: every target stops before its first repository, with its cursor.
+    const first = (await enforceHandler(handing)(sampleEvent('schedule-enforce.json') as never, lambdaContext({ remainingMs: 5_000 }))) as {
+      targets: { accountId: string; region: string; handedOn?: boolean }[];
+    };
+
+    // The two targets with a repository hand on; the two empty ones are done (their listing was all there was).
+    expect(first.targets.map((t) => [`${t.accountId}/${t.region}`, t.handedOn ?? false])).toEqual([
+      [`${hub.accountId}/us-east-1`, true],
+      [`${hub.accountId}/eu-west-1`, false],
+      [`${member}/us-east-1`, false],
+      [`${member}/eu-west-1`, true],
+    ]);
+    expect(continuations.map((c) => c.target)).toEqual([
+      { accountId: hub.accountId, region: 'us-east-1' },
+      { accountId: member, region: 'eu-west-1' },
+    ]);
+    for (const c of continuations) expect(c).toMatchObject({ cursor: expect.any(String), handOn: { count: 1 } });
+    expect(await mutability(memberEu, 'team/api')).toBe('MUTABLE');
+
+    // The member's eu-west-1 continuation, with time: that registry is brought in line, and no other.
+    const answer = (await enforceHandler(handing)(continuations[1] as never, lambdaContext())) as { accountId: string; region: string };
+    expect(answer).toMatchObject({ accountId: member, region: 'eu-west-1' });
+    expect(await mutability(memberEu, 'team/api')).toBe('IMMUTABLE');
+    expect(await mutability(hub.ecr, 'team/api')).toBe('MUTABLE');
+    // It finished: no further continuation.
+    expect(continuations).toHaveLength(2);
+  });
+
+  it("refuses a cursor that names no target, and a target that is not the policy's, before any AWS call", async () => {
+    const { hub, calls, runtime, context } = await setUp();
+    const handler = enforceHandler(runtime);
+    await expect(handler({ cursor: 'eyJ2IjoxfQ' } as never, context)).rejects.toThrow("a cursor resumes one target's run: name that target");
+    await expect(handler({ target: { accountId: hub.accountId, region: 'ap-south-1' } } as never, context)).rejects.toThrow(
+      `target ${hub.accountId}/ap-south-1: region ap-south-1 is not a target (us-east-1, eu-west-1)`,
+    );
+    await expect(handler({ target: { accountId: '333333333333', region: 'us-east-1' } } as never, context)).rejects.toThrow('account 333333333333 is not a target');
+    await expect(handler({ target: { accountId: 'hub', region: 'us-east-1' } } as never, context)).rejects.toThrow('12-digit');
+    expect(calls.size).toBe(0);
+  });
+});
+
 describe('a fanned-out scheduled job over targets', () => {
   it('sends work items per target, and the worker works each in its target', async () => {
     const { hub, member, runtime, context } = await setUp();

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { HandOnSchema } from '../hand-on/schema';
+import { AccountIdSchema, RegionNameSchema } from '../targets/schema';
 import { REPOSITORY_NAME_PATTERN } from '../validate';
 
 const fields = {
@@ -7,6 +8,11 @@ const fields = {
   cursor: z.string().min(1).max(8192).optional(),
   /** Publish the run's events (default true). */
   publish: z.boolean().default(true),
+  /**
+   * One of the policy's targets: a run over targets works only it (and `cursor` resumes its run). A
+   * continuation of a run over targets carries the target it continues.
+   */
+  target: z.strictObject({ accountId: AccountIdSchema, region: RegionNameSchema }).optional(),
 };
 
 /**
@@ -16,6 +22,7 @@ const fields = {
  *
  * @example
  * { "repositories": ["payments/api"], "cursor": "eyJ2Ijox...", "publish": false }
+ * { "target": { "accountId": "222222222222", "region": "eu-west-1" }, "cursor": "eyJ2Ijox..." }
  */
 export const ScheduledJobRequestSchema = z.looseObject({
   'detail-type': z.literal('Scheduled Event').optional(),

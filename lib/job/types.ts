@@ -163,6 +163,8 @@ export interface LambdaJobRequest {
   'detail-type'?: 'Scheduled Event' | undefined;
   /** Present on a continuation of a scheduled run (lib/hand-on). */
   handOn?: HandOn | undefined;
+  /** One of the policy's targets: the run works it only (a manual invoke, a continuation over targets). */
+  target?: { accountId: string; region: string } | undefined;
 }
 
 /** A published run: the job's report and what became of its events (null when none were to be published). */
