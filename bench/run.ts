@@ -56,7 +56,7 @@ async function bench(): Promise<void> {
       'target-accounts': { type: 'string', default: '2' },
       'target-regions': { type: 'string', default: 'us-east-1,eu-west-1,ap-south-1' },
       'target-repos': { type: 'string', default: '200' },
-      'rtt-ms': { type: 'string', default: '40' },
+      'rtt-ms': { type: 'string', default: '50' },
       'target-runs': { type: 'string', default: '3' },
     },
   });
@@ -105,6 +105,7 @@ async function bench(): Promise<void> {
       seedConcurrency: count(values, 'seed-concurrency', 1),
       rttMs: count(values, 'rtt-ms', 0),
       runs: count(values, 'target-runs', 1),
+      wholeRegion: 'us-west-2',
     });
     results.targets = r;
     console.log(`\n${renderTargets(r)}`);
