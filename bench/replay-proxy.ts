@@ -1,6 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readBody, serveOnLoopback } from '../test/support/faithful-ecr/loopback';
 import { createUpstream, forwardableHeaders } from '../test/support/faithful-ecr/upstream';
 import type { HttpResponse } from '../test/support/faithful-ecr/types';
 
@@ -65,15 +65,6 @@ export function replayKey(headers: IncomingHttpHeaders, path: string, body: Buff
   return `${scopeOf(headers)}|${path}|${first(headers['x-amz-target']) ?? ''}|${body.toString('utf8')}`;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 /**
  * Starts a proxy that records the answers of a run against `upstream`, then replays them with a fixed round
  * trip time. The targets bench uses it to measure the client as it is against AWS, where every registry is
@@ -113,28 +104,19 @@ export async function startReplayProxy(options: ReplayProxyOptions): Promise<Rep
     res.end(answer.body);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (res.headersSent) return void res.destroy();
-      res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(`replay proxy: ${err instanceof Error ? err.message : String(err)}`);
-    });
+  const server = await serveOnLoopback(handle, (err, res) => {
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(502, { 'content-type': 'text/plain' });
+    res.end(`replay proxy: ${err instanceof Error ? err.message : String(err)}`);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.endpoint,
     setMode(next) {
       mode = next;
     },
     stats: () => ({ byAction: { ...stats.byAction }, misses: stats.misses, recorded: stats.recorded }),
     async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      await server.close();
       upstream.close();
     },
   };

@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { disabledRegionAnswer, formParameters, refusedAssumeRole } from './target-faults';
 import { createArchiveStore } from './archive';
@@ -9,21 +8,13 @@ import { createEnricher, ECR_TARGET_PREFIX } from './enrich';
 import { createFaultInjector, faultAnswer, noFaults, seededRandom } from './faults';
 import { createCoverageStore, LIST_COVERAGE_PATH } from './inspector-coverage';
 import { jsonError } from './json-error';
+import { readBody, serveOnLoopback } from './loopback';
 import { createPageTokens } from './page-token';
 import type { FaithfulEcr, FaithfulEcrOptions, FaithfulEcrStats, HttpRequest, HttpResponse } from './types';
 import { createUpstream, forwardableHeaders } from './upstream';
 
 /** moto's own control API (`/moto-api/...`): test plumbing, not AWS, so it is never faulted. */
 const MOTO_API_PATH = '/moto-api/';
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
@@ -111,21 +102,14 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
     answer(res, response);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      counters.layerErrors++;
-      if (!res.headersSent) answer(res, jsonError(500, 'InternalFailure', `faithful ECR layer failed: ${err instanceof Error ? err.message : String(err)}`));
-      else res.destroy();
-    });
+  const server = await serveOnLoopback(handle, (err, res) => {
+    counters.layerErrors++;
+    if (!res.headersSent) answer(res, jsonError(500, 'InternalFailure', `faithful ECR layer failed: ${err instanceof Error ? err.message : String(err)}`));
+    else res.destroy();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.endpoint,
     setFaults: (rates) => faults.set(rates),
     refuseAssumeRole: (accounts) => {
       refusedAccounts = new Set(accounts);
@@ -138,9 +122,7 @@ export async function startFaithfulEcr(options: FaithfulEcrOptions): Promise<Fai
       layerErrors: counters.layerErrors,
     }),
     async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      await server.close();
       upstream.close();
     },
   };
