@@ -13,6 +13,7 @@ import { EXIT, WALK_HELP, WALK_OPTIONS, commandContext, emitReport, parseCommand
 import { createProgress } from './progress';
 import { repositoryTotal } from './repository-total';
 import { cliTargets } from './targets';
+import { policyForTarget } from '../lib/targets/cap';
 
 /** A CLI command: arguments after its name in, exit code out. */
 export type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -77,9 +78,11 @@ async function confirmed<R extends JobReport>(
   const whats: string[] = [];
   const accounts = new Set<string>();
   const regions = new Set<string>();
-  for (const target of targets) {
+  for (const [index, target] of targets.entries()) {
     const clients = clientsFor(target);
-    const plan = await job.run({ ...clients, log: ctx.log }, ctx.policy, { ...request, mode: 'dry-run', onProgress: () => {} });
+    // What the run itself will do: each target within its share of the run's deletion cap.
+    const policy = policyForTarget(ctx.policy, index, targets.length);
+    const plan = await job.run({ ...clients, log: ctx.log }, policy, { ...request, mode: 'dry-run', onProgress: () => {} });
     const planned = job.planned(plan);
     if (planned.count === 0) continue;
     count += planned.count;

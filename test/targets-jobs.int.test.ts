@@ -123,6 +123,22 @@ describe('jobs over 2 accounts x 2 regions', () => {
     }
   });
 
+  it("cleanup deletes no more than the policy's maxDeletesPerRun over all targets together", async () => {
+    const w = await world();
+    const policy = { ...policyOver(w), cleanup: { untaggedOlderThanDays: 0, maxDeletesPerRun: 2 } };
+    const { code, report } = await cliAs(w, ['cleanup', '--apply'], policy);
+    expect(code).toBe(0);
+    // Four targets share a cap of 2: one deletion each for the first two, none for the others.
+    expect(report.targets.map((t: { rules: { maxDeletesPerRun: number } }) => t.rules.maxDeletesPerRun)).toEqual([1, 1, 0, 0]);
+    expect(report.summary.deleted.count).toBe(2);
+    expect(report.summary.capReached).toBe(2);
+    const left = [];
+    for (const credentials of [w.hubCredentials, w.memberCredentials]) {
+      for (const region of REGIONS) left.push((await state(ecrOf(credentials, region))).images);
+    }
+    expect(left).toEqual([1, 1, 2, 2]);
+  });
+
   it('--account and --region narrow a run to one target', async () => {
     const w = await world();
     const { code, report } = await cliAs(w, ['enforce', '--apply', '--account', w.member, '--region', 'eu-west-1'], policyOver(w));

@@ -1,3 +1,5 @@
+import { parsePolicy } from '../lib/policy';
+import { capShare, policyForTarget } from '../lib/targets/cap';
 import { zeroed } from '../lib/targets/execute';
 import { describe, expect, it } from 'vitest';
 import { aggregateTargets, sumSummaries } from '../lib/targets/aggregate';
@@ -112,5 +114,23 @@ describe("a failed target's summary", () => {
   it('counts nothing, lists nothing, is not complete and has no cursor; the run mode is kept', () => {
     const done = { repositories: 3, complete: true, cursor: 'eyJ4IjoxfQ', mode: 'apply', inUseFailures: ['ecs'], deleted: { count: 2, bytes: 9 } };
     expect(zeroed(done)).toEqual({ repositories: 0, complete: false, mode: 'apply', inUseFailures: [], deleted: { count: 0, bytes: 0 } });
+  });
+});
+
+describe("a run's deletion cap over targets", () => {
+  it('is shared out evenly, the first targets taking the remainder, and the shares add up to the cap', () => {
+    expect([0, 1, 2].map((i) => capShare(10, i, 3))).toEqual([4, 3, 3]);
+    expect([0, 1, 2, 3].map((i) => capShare(2, i, 4))).toEqual([1, 1, 0, 0]);
+    for (const [cap, count] of [[10_000, 12], [7, 7], [0, 3], [1, 6]] as const) {
+      expect(Array.from({ length: count }, (_, i) => capShare(cap, i, count)).reduce((a, b) => a + b, 0)).toBe(cap);
+    }
+  });
+
+  it('leaves a run over one target the whole cap, and touches nothing else of the policy', () => {
+    const policy = parsePolicy({ cleanup: { maxDeletesPerRun: 9 }, enforce: { mode: 'apply' } });
+    expect(policyForTarget(policy, 0, 1)).toBe(policy);
+    const share = policyForTarget(policy, 1, 2);
+    expect(share.cleanup.maxDeletesPerRun).toBe(4);
+    expect({ ...share, cleanup: { ...share.cleanup, maxDeletesPerRun: 9 } }).toEqual(policy);
   });
 });

@@ -5,6 +5,7 @@ import { continueRun } from '../../lib/hand-on/continue-run';
 import { executeJob } from '../../lib/job/execute';
 import type { Job, JobReport, LambdaJobRequest } from '../../lib/job/types';
 import { createOrganizationsClient } from '../../lib/aws/sts-client';
+import { policyForTarget } from '../../lib/targets/cap';
 import { executeOverTargets } from '../../lib/targets/execute';
 import { runOverTargets } from '../../lib/targets/run';
 import { planTargets, readOrganizationAccounts } from '../../lib/targets/resolve';
@@ -127,8 +128,12 @@ async function runOverPolicyTargets<R extends JobReport>(
   if (job.fanOut && shouldFanOut(current, event)) {
     // Work items per target: each carries its target, and the worker uses that target's clients.
     const queue = requireWorkQueue(runtime.workQueue);
+    // Each target's items share that target's part of the run's deletion cap.
     const outcomes = await runOverTargets(targets, (t) =>
-      dispatchJob(job, { ...clientsFor(t), queue, log: logger }, current, { deadline, target: { accountId: t.accountId, region: t.region } }),
+      dispatchJob(job, { ...clientsFor(t), queue, log: logger }, policyForTarget(current, targets.indexOf(t), targets.length), {
+        deadline,
+        target: { accountId: t.accountId, region: t.region },
+      }),
     );
     const dispatched = outcomes.map((o) => ({ accountId: o.target.accountId, region: o.target.region, ...(o.error ? { error: o.error } : o.result) }));
     logger.info(`${job.name} dispatched over targets`, { targets: dispatched });
@@ -143,7 +148,7 @@ async function runOverPolicyTargets<R extends JobReport>(
     { publish: event.publish, log: logger },
   );
   const answers = [];
-  for (const t of report.targets) {
+  for (const [index, t] of report.targets.entries()) {
     const at = { accountId: t.accountId, region: t.region };
     if (t.error) {
       answers.push({ ...at, error: t.error });
@@ -158,7 +163,7 @@ async function runOverPolicyTargets<R extends JobReport>(
             ...(t.summary.cursor ? { cursor: t.summary.cursor } : {}),
             invocationId: context.awsRequestId,
             now: new Date(now()),
-            ...(job.handOn ? { maxDeletesLeft: job.handOn.maxDeletesLeft(current, t) } : {}),
+            ...(job.handOn ? { maxDeletesLeft: job.handOn.maxDeletesLeft(policyForTarget(current, index, report.targets.length), t) } : {}),
           },
           (cursor, next) => ({ ...(event.repositories ? { repositories: event.repositories } : {}), publish: event.publish, cursor, handOn: next, target: at }),
         )

@@ -5,6 +5,7 @@ import type { Policy } from '../policy';
 import { executeJob, runFailed, type ExecuteOptions } from '../job/execute';
 import type { Executed, Job, JobReport, JobRequest } from '../job/types';
 import { sumSummaries } from './aggregate';
+import { policyForTarget } from './cap';
 import { runOverTargets } from './run';
 import { targetKey, type Target, type TargetEntry, type TargetTotals } from './types';
 
@@ -66,7 +67,8 @@ export async function executeOverTargets<R extends JobReport>(
   let userError: unknown;
   const outcomes = await runOverTargets(
     targets,
-    (target) => executeJob(job, { ...clientsFor(target), ...(log ? { log } : {}) }, policy, request, options),
+    // The run's deletion cap is shared out among the targets: the whole run deletes no more than the policy says.
+    (target) => executeJob(job, { ...clientsFor(target), ...(log ? { log } : {}) }, policyForTarget(policy, targets.indexOf(target), targets.length), request, options),
     {
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       // toErrorInfo blanks any credential an AWS message quotes (a signature error quotes the session token).
