@@ -2,6 +2,7 @@ import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
+import { cleanupHandler } from '../functions/cleanup';
 import { enforceHandler } from '../functions/enforce';
 import { onDriftHandler } from '../functions/on-drift';
 import { onPushHandler } from '../functions/on-push';
@@ -231,5 +232,24 @@ describe('a fanned-out scheduled job over targets', () => {
     expect(await workerHandler(fanned)(event as never, context)).toEqual({ batchItemFailures: [] });
     expect(await mutability(memberEu, 'team/api')).toBe('IMMUTABLE');
     expect(await mutability(hub.ecr, 'team/web')).toBe('IMMUTABLE');
+  });
+
+  it("gives each target's cleanup work items their part of the run's deletion cap, the parts adding up to the cap", async () => {
+    const { hub, member, runtime, context } = await setUp();
+    const memberEu = await memberEcr(member, 'eu-west-1');
+    for (const ecr of [memberEu, hub.ecr]) await ecr.send(new CreateRepositoryCommand({ repositoryName: 'team/api' }));
+    const work = await motoWorkQueue(hub.accountId);
+    const policy = parsePolicy({ ...POLICY(hub.accountId, member), runtime: { fanOut: true }, cleanup: { mode: 'apply', maxDeletesPerRun: 7 } });
+
+    await cleanupHandler({ ...runtime, workQueue: work.queue, policy: () => policy })(sampleEvent('schedule-cleanup.json') as never, context);
+
+    // Shares of 7 over four targets: 2, 2, 2 and 1; the two targets with a repository send one item each.
+    const items = (await work.drain()).Records.map((r) => JSON.parse(r.body) as { target: { accountId: string; region: string }; maxDeletes: number });
+    expect(items.map((i) => [`${i.target.accountId}/${i.target.region}`, i.maxDeletes]).sort()).toEqual(
+      [
+        [`${hub.accountId}/us-east-1`, 2],
+        [`${member}/eu-west-1`, 1],
+      ].sort(),
+    );
   });
 });
