@@ -129,8 +129,8 @@ async function runOverPolicyTargets<R extends JobReport>(
     // Work items per target: each carries its target, and the worker uses that target's clients.
     const queue = requireWorkQueue(runtime.workQueue);
     // Each target's items share that target's part of the run's deletion cap.
-    const outcomes = await runOverTargets(targets, (t) =>
-      dispatchJob(job, { ...clientsFor(t), queue, log: logger }, policyForTarget(current, targets.indexOf(t), targets.length), {
+    const outcomes = await runOverTargets(targets, (t, index) =>
+      dispatchJob(job, { ...clientsFor(t), queue, log: logger }, policyForTarget(current, index, targets.length), {
         deadline,
         target: { accountId: t.accountId, region: t.region },
       }),

@@ -68,7 +68,7 @@ export async function executeOverTargets<R extends JobReport>(
   const outcomes = await runOverTargets(
     targets,
     // The run's deletion cap is shared out among the targets: the whole run deletes no more than the policy says.
-    (target) => executeJob(job, { ...clientsFor(target), ...(log ? { log } : {}) }, policyForTarget(policy, targets.indexOf(target), targets.length), request, options),
+    (target, index) => executeJob(job, { ...clientsFor(target), ...(log ? { log } : {}) }, policyForTarget(policy, index, targets.length), request, options),
     {
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       // toErrorInfo blanks any credential an AWS message quotes (a signature error quotes the session token).

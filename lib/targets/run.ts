@@ -11,7 +11,7 @@ export interface RunOverTargetsOptions {
 }
 
 /**
- * Runs `work` for every target, at most `concurrency` at once (the walker's bounded pool), and waits for all
+ * Runs `work` for every target (with its index in `targets`), at most `concurrency` at once (the walker's bounded pool), and waits for all
  * of them. A target whose work throws (its role could not be assumed, its region is not enabled, it stayed
  * throttled past the SDK's retries) becomes an outcome with `error: { code, message }` (the AWS error code);
  * the other targets complete. Outcomes come back in the order of `targets`.
@@ -21,13 +21,13 @@ export interface RunOverTargetsOptions {
  */
 export async function runOverTargets<T>(
   targets: readonly Target[],
-  work: (target: Target) => Promise<T>,
+  work: (target: Target, index: number) => Promise<T>,
   options: RunOverTargetsOptions = {},
 ): Promise<TargetOutcome<T>[]> {
   const indexed = targets.map((target, index) => ({ target, index }));
-  const run = await mapBoundedArray(indexed, options.concurrency ?? DEFAULT_TARGET_CONCURRENCY, async ({ target }) => {
+  const run = await mapBoundedArray(indexed, options.concurrency ?? DEFAULT_TARGET_CONCURRENCY, async ({ target, index }) => {
     try {
-      return await work(target);
+      return await work(target, index);
     } catch (err) {
       options.onError?.(target, err);
       throw err;
