@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { MODES } from '../job/mode';
 import { REPORT_SCHEMA_VERSION } from '../job/types';
 import { TARGETS_REPORT_SCHEMA_VERSION } from '../targets/execute';
+import { AccountIdSchema } from '../targets/schema';
 import { SEVERITIES } from '../policy';
 
 /**
@@ -237,7 +238,7 @@ export const RescanReportSchema = z
   .meta({ title: 'ecr-keeper rescan report' });
 
 /** Where a target is: the account and the region of its registry. */
-const targetWhere = { accountId: z.string().regex(/^\d{12}$/), region: z.string().min(1) };
+const targetWhere = { accountId: AccountIdSchema, region: z.string().min(1) };
 
 /**
  * The report over targets that a job's `--format json` prints (`schemaVersion` 2): one entry per account x
