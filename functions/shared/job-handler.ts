@@ -75,27 +75,41 @@ export function jobHandler<R extends JobReport>(job: Job<R>, runtime: HandlerRun
       },
       { publish: event.publish },
     );
-    let end: RunEnd = {};
-    if (scheduled) {
-      end = await continueRun(
-        { invoke: runtime.handOn, log: logger },
-        context.invokedFunctionArn,
-        {
-          ...(report.summary.cursor ? { cursor: report.summary.cursor } : {}),
-          ...(handOn ? { handOn } : {}),
-          ...(event.cursor ? { startedFrom: event.cursor } : {}),
-          invocationId: context.awsRequestId,
-          now: new Date(now()),
-          ...(job.handOn ? { maxDeletesLeft: job.handOn.maxDeletesLeft(runPolicy, report) } : {}),
-        },
-        (cursor, next) => ({ ...(event.repositories ? { repositories: event.repositories } : {}), publish: event.publish, cursor, handOn: next, ...where }),
-      );
-    }
+    const end = scheduled ? await handOnAtDeadline(job, runtime, context, event, runPolicy, report, target) : {};
     if (metrics) emitRunMetrics(metrics, jobOutcome(job, report, end));
     if (report.summary.complete) logger.info(`${job.name} finished`, { summary: report.summary, events: report.events, ...where });
     else if (!end.handedOn) logger.warn(`${job.name} stopped at the deadline; resume with the cursor`, { cursor: report.summary.cursor, summary: report.summary, ...where });
     return { ...where.target, ...job.response(report) };
   });
+}
+
+/**
+ * The end of a scheduled run's invocation (lib/hand-on): at the deadline, its cursor is handed on to a
+ * continuation with the same request (its repositories, `publish`, and `target` when it works one target).
+ */
+function handOnAtDeadline<R extends JobReport>(
+  job: Job<R>,
+  runtime: HandlerRuntime,
+  context: Context,
+  event: LambdaJobRequest,
+  policy: Policy,
+  report: R,
+  target: { accountId: string; region: string } | undefined,
+): Promise<RunEnd> {
+  const where = target ? { target: { accountId: target.accountId, region: target.region } } : {};
+  return continueRun(
+    { invoke: runtime.handOn, log: runtime.logger },
+    context.invokedFunctionArn,
+    {
+      ...(report.summary.cursor ? { cursor: report.summary.cursor } : {}),
+      ...(event.handOn ? { handOn: event.handOn } : {}),
+      ...(event.cursor ? { startedFrom: event.cursor } : {}),
+      invocationId: context.awsRequestId,
+      now: new Date((runtime.now ?? Date.now)()),
+      ...(job.handOn ? { maxDeletesLeft: job.handOn.maxDeletesLeft(policy, report) } : {}),
+    },
+    (cursor, next) => ({ ...(event.repositories ? { repositories: event.repositories } : {}), publish: event.publish, cursor, handOn: next, ...where }),
+  );
 }
 
 /** The target a request names, when it is one of the policy's targets; a clear error, before any AWS call, when not. */
@@ -120,7 +134,6 @@ async function runOverPolicyTargets<R extends JobReport>(
   scheduled: boolean,
 ) {
   const { logger, metrics } = runtime;
-  const now = runtime.now ?? Date.now;
   const { home, clientsFor } = runtimeTargets(runtime, context);
   const organizationAccounts =
     current.targets.accounts === ORGANIZATION ? await readOrganizationAccounts(runtime.organizations ?? createOrganizationsClient({ region: home.region })) : undefined;
@@ -155,19 +168,8 @@ async function runOverPolicyTargets<R extends JobReport>(
       continue;
     }
     // Each target that reached the deadline goes on in a continuation of its own, which carries its target.
-    const end: RunEnd = scheduled
-      ? await continueRun(
-          { invoke: runtime.handOn, log: logger },
-          context.invokedFunctionArn,
-          {
-            ...(t.summary.cursor ? { cursor: t.summary.cursor } : {}),
-            invocationId: context.awsRequestId,
-            now: new Date(now()),
-            ...(job.handOn ? { maxDeletesLeft: job.handOn.maxDeletesLeft(policyForTarget(current, index, report.targets.length), t) } : {}),
-          },
-          (cursor, next) => ({ ...(event.repositories ? { repositories: event.repositories } : {}), publish: event.publish, cursor, handOn: next, target: at }),
-        )
-      : {};
+    const share = policyForTarget(current, index, report.targets.length);
+    const end = scheduled ? await handOnAtDeadline(job, runtime, context, event, share, t, at) : {};
     if (metrics) emitRunMetrics(metrics, jobOutcome(job, t, end));
     answers.push({ ...at, ...job.response(t), ...(end.handedOn ? { handedOn: true } : {}) });
   }
